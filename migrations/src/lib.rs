@@ -1,0 +1,20 @@
+//! Schema migrations of the back office, applied in order on SQLite and PostgreSQL.
+//!
+//! Migrations never import the service's entities: each one describes the tables as they were
+//! when it was written, so history does not change when an entity does.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_customers_api_keys_audit_log;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(
+            m20261122_000001_create_customers_api_keys_audit_log::Migration,
+        )]
+    }
+}

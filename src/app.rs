@@ -1,0 +1,138 @@
+//! Builds every part of the service and runs it until a shutdown signal.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sea_orm::DatabaseConnection;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::config::Settings;
+use crate::http::HttpState;
+use crate::metrics::Metrics;
+use crate::smpp::SmppListener;
+
+/// The service with its listeners bound and its database migrated, not yet serving.
+pub struct App {
+    db: DatabaseConnection,
+    http: actix_web::dev::Server,
+    http_addr: SocketAddr,
+    smpp: SmppListener,
+    smpp_addr: SocketAddr,
+}
+
+impl App {
+    /// Connects and migrates the database, then binds HTTP and SMPP (port 0 picks a port).
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let db = crate::db::connect(&settings.database)
+            .await
+            .context("connecting to the database")?;
+        crate::db::migrate(&db)
+            .await
+            .context("applying migrations")?;
+
+        let state = HttpState {
+            schema: crate::graphql::build_schema(db.clone(), &settings.graphql),
+            db: db.clone(),
+            admin_token: settings.auth.admin_token.clone().filter(|t| !t.is_empty()),
+            metrics: Metrics::new().context("registering metrics")?,
+        };
+        let listener = std::net::TcpListener::bind(&settings.http.addr)
+            .with_context(|| format!("binding HTTP to {}", settings.http.addr))?;
+        let http_addr = listener.local_addr()?;
+        let mut server = actix_web::HttpServer::new(move || crate::http::app(state.clone()))
+            .disable_signals()
+            .shutdown_timeout(settings.http.shutdown_timeout_secs);
+        if settings.http.workers > 0 {
+            server = server.workers(settings.http.workers);
+        }
+        let http = server.listen(listener)?.run();
+
+        let smpp = SmppListener::bind(&settings.smpp.addr)
+            .await
+            .with_context(|| format!("binding SMPP to {}", settings.smpp.addr))?;
+        let smpp_addr = smpp.local_addr()?;
+        Ok(Self {
+            db,
+            http,
+            http_addr,
+            smpp,
+            smpp_addr,
+        })
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http_addr
+    }
+
+    pub fn smpp_addr(&self) -> SocketAddr {
+        self.smpp_addr
+    }
+
+    /// The database pool, for seeding before the service starts.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets in-flight work finish
+    /// and closes the pool.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let handle = self.http.handle();
+        let mut http = tokio::spawn(self.http);
+        let stop = CancellationToken::new();
+        let tasks = TaskTracker::new();
+        let smpp = tokio::spawn(self.smpp.run(stop.clone(), tasks.clone()));
+
+        tokio::select! {
+            () = shutdown => tracing::info!("shutting down"),
+            result = &mut http => {
+                stop.cancel();
+                return Err(anyhow::anyhow!("HTTP server stopped unexpectedly: {result:?}"));
+            }
+        }
+        stop.cancel();
+        handle.stop(true).await;
+        let _ = http.await;
+        let _ = smpp.await;
+        tasks.close();
+        if tokio::time::timeout(Duration::from_secs(10), tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("SMPP connections still open after 10s; closing anyway");
+        }
+        self.db.close().await.context("closing the database pool")?;
+        tracing::info!("shutdown complete");
+        Ok(())
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for SIGINT");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,242 @@
+//! Settings: built-in defaults that run the laptop demo, then an optional TOML file, then
+//! environment variables, then command-line flags (last wins).
+//!
+//! Environment variables use the prefix `BACKOFFICE_` and `__` between section and key
+//! (`BACKOFFICE_HTTP__ADDR=0.0.0.0:8080`). Two short aliases are also read because operators
+//! expect them: `DATABASE_URL` (= `database.url`) and `BACKOFFICE_ADMIN_TOKEN`
+//! (= `auth.admin_token`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Environment variable prefix for every setting.
+pub const ENV_PREFIX: &str = "BACKOFFICE";
+
+/// Aliases read on top of the `BACKOFFICE_SECTION__KEY` scheme: (variable, setting key).
+const ENV_ALIASES: [(&str, &str); 2] = [
+    ("DATABASE_URL", "database.url"),
+    ("BACKOFFICE_ADMIN_TOKEN", "auth.admin_token"),
+];
+
+/// Every setting of the service, one section per part.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub http: HttpSettings,
+    pub smpp: SmppSettings,
+    pub database: DatabaseSettings,
+    pub mail: MailSettings,
+    pub auth: AuthSettings,
+    pub graphql: GraphqlSettings,
+}
+
+/// The HTTP listener (GraphQL, UI, health, metrics).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpSettings {
+    /// `HOST:PORT`; port 0 picks a free port, reported on the `listening` line.
+    pub addr: String,
+    /// Worker threads; 0 means one per CPU core.
+    pub workers: usize,
+    /// How long a graceful shutdown waits for in-flight requests, in seconds.
+    pub shutdown_timeout_secs: u64,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:8080".into(),
+            workers: 0,
+            shutdown_timeout_secs: 30,
+        }
+    }
+}
+
+/// The SMPP listener customers' integrations bind to.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmppSettings {
+    /// `HOST:PORT`; 2775 is the port SMPP clients expect by default.
+    pub addr: String,
+}
+
+impl Default for SmppSettings {
+    fn default() -> Self {
+        Self {
+            addr: "127.0.0.1:2775".into(),
+        }
+    }
+}
+
+/// Where messages, charges and invoices are stored.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://PATH?mode=rwc` (embedded) or `postgres://USER@HOST:PORT/DB`.
+    pub url: String,
+    /// Pool size; SQLite in WAL mode serves concurrent readers with one writer.
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: "sqlite://data/backoffice.db?mode=rwc".into(),
+            max_connections: 8,
+        }
+    }
+}
+
+/// Outgoing email. Without SMTP settings mail lands as files in `outbox_dir`, so a fresh
+/// machine runs without a mail server.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailSettings {
+    pub outbox_dir: PathBuf,
+    /// `smtp://HOST:PORT`; when set, mail goes over SMTP instead of the outbox.
+    pub smtp_url: Option<String>,
+    pub from: String,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            outbox_dir: PathBuf::from("data/outbox"),
+            smtp_url: None,
+            from: "Back office <backoffice@localhost>".into(),
+        }
+    }
+}
+
+/// How callers get in.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// A bearer token that acts as an admin key: how an operator gets into a fresh install.
+    pub admin_token: Option<String>,
+}
+
+/// Limits that keep one GraphQL query from costing the server too much.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct GraphqlSettings {
+    pub depth_limit: usize,
+    pub complexity_limit: usize,
+}
+
+impl Default for GraphqlSettings {
+    fn default() -> Self {
+        Self {
+            depth_limit: 12,
+            complexity_limit: 5_000,
+        }
+    }
+}
+
+/// Why settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// The file, an environment variable or a value did not fit the settings.
+    #[error("invalid settings: {0}")]
+    Invalid(#[from] config::ConfigError),
+}
+
+impl Settings {
+    /// Loads settings from an optional file and the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, SettingsError> {
+        Self::load_from(file, std::env::vars().collect())
+    }
+
+    /// Loads settings from an optional file and the given environment (testable without
+    /// touching the process environment).
+    pub fn load_from(
+        file: Option<&Path>,
+        env: HashMap<String, String>,
+    ) -> Result<Self, SettingsError> {
+        let mut builder = config::Config::builder();
+        if let Some(path) = file {
+            builder = builder.add_source(config::File::from(path).required(true));
+        }
+        let (aliases, sectioned): (HashMap<_, _>, HashMap<_, _>) = env
+            .into_iter()
+            .filter(|(key, _)| key.starts_with(ENV_PREFIX) || key == "DATABASE_URL")
+            .partition(|(key, _)| ENV_ALIASES.iter().any(|(alias, _)| alias == key));
+        builder = builder.add_source(
+            config::Environment::with_prefix(ENV_PREFIX)
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true)
+                .source(Some(sectioned.into_iter().collect())),
+        );
+        for (alias, key) in ENV_ALIASES {
+            if let Some(value) = aliases.get(alias) {
+                builder = builder.set_override(key, value.as_str())?;
+            }
+        }
+        Ok(builder.build()?.try_deserialize()?)
+    }
+
+    /// True when the database is the embedded SQLite file.
+    pub fn uses_sqlite(&self) -> bool {
+        self.database.url.starts_with("sqlite:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_run_the_laptop_demo() {
+        let settings = Settings::load_from(None, env(&[])).unwrap();
+        assert_eq!(settings, Settings::default());
+        assert_eq!(settings.http.addr, "127.0.0.1:8080");
+        assert_eq!(settings.smpp.addr, "127.0.0.1:2775");
+        assert!(settings.uses_sqlite());
+    }
+
+    #[test]
+    fn environment_overrides_sections_and_aliases() {
+        let settings = Settings::load_from(
+            None,
+            env(&[
+                ("BACKOFFICE_HTTP__ADDR", "0.0.0.0:9000"),
+                ("BACKOFFICE_DATABASE__MAX_CONNECTIONS", "3"),
+                ("DATABASE_URL", "postgres://postgres@127.0.0.1/x"),
+                ("BACKOFFICE_ADMIN_TOKEN", "s3cret"),
+                ("UNRELATED", "ignored"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(settings.http.addr, "0.0.0.0:9000");
+        assert_eq!(settings.database.max_connections, 3);
+        assert_eq!(settings.database.url, "postgres://postgres@127.0.0.1/x");
+        assert_eq!(settings.auth.admin_token.as_deref(), Some("s3cret"));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "[http]\nadress = \"127.0.0.1:1\"\n").unwrap();
+        let err = Settings::load_from(Some(&path), env(&[])).unwrap_err();
+        assert!(err.to_string().contains("adress"), "{err}");
+    }
+
+    #[test]
+    fn the_example_file_holds_the_defaults() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("backoffice.example.toml");
+        let settings = Settings::load_from(Some(&path), env(&[])).unwrap();
+        assert_eq!(settings, Settings::default());
+    }
+}

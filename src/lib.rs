@@ -1,0 +1,16 @@
+//! The back office of an SMS/MMS messaging operator: SMPP gateway, admission, rating,
+//! invoicing, compliance and alerts, behind a GraphQL API. `main.rs` is a thin CLI over this.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod config;
+pub mod customers;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod metrics;
+pub mod smpp;
+pub mod telemetry;

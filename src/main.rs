@@ -1,0 +1,179 @@
+//! `backoffice`: the command line. Every command exits non-zero with a one-line reason on
+//! failure.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use backoffice::app::{shutdown_signal, App};
+use backoffice::auth::keys::{self, NewApiKey};
+use backoffice::auth::{RequestContext, Role};
+use backoffice::config::Settings;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "backoffice", version, about = "Messaging operator back office")]
+struct Cli {
+    /// A TOML settings file (see backoffice.example.toml).
+    #[arg(long, global = true, env = "BACKOFFICE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Overrides `database.url` (also read from DATABASE_URL).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the service: HTTP (GraphQL, UI, health, metrics) and SMPP.
+    Serve {
+        /// Overrides `http.addr`; port 0 picks a free port.
+        #[arg(long)]
+        http_addr: Option<String>,
+        /// Overrides `smpp.addr`; port 0 picks a free port.
+        #[arg(long)]
+        smpp_addr: Option<String>,
+        /// Seeds the demo data set (idempotent) before serving.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Prints the GraphQL schema (SDL) to stdout.
+    ExportSchema,
+    /// Manages API keys.
+    ApiKey {
+        #[command(subcommand)]
+        command: ApiKeyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Creates a key and prints its secret, once.
+    Create {
+        /// admin, finance, compliance, account_manager or customer.
+        #[arg(long)]
+        role: Role,
+        /// The customer a customer key acts for.
+        #[arg(long)]
+        customer: Option<i64>,
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Only the long-running service logs progress; one-shot commands keep stderr for failures.
+    let serving = matches!(cli.command, Command::Serve { .. });
+    backoffice::telemetry::init(if serving { "info" } else { "warn" });
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line, for scripts and people alike.
+fn one_line(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|c| c.to_string())
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::ExportSchema = cli.command {
+        print!("{}", backoffice::graphql::sdl());
+        return Ok(());
+    }
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    if let Some(url) = cli.database_url {
+        settings.database.url = url;
+    }
+    match cli.command {
+        Command::Serve {
+            http_addr,
+            smpp_addr,
+            demo,
+        } => {
+            if let Some(addr) = http_addr {
+                settings.http.addr = addr;
+            }
+            if let Some(addr) = smpp_addr {
+                settings.smpp.addr = addr;
+            }
+            let app = App::build(&settings).await?;
+            if demo {
+                let id = backoffice::demo::seed(app.db())
+                    .await
+                    .context("seeding demo data")?;
+                tracing::info!(customer_id = id, "demo data ready");
+            }
+            println!(
+                "listening http={} smpp={}",
+                app.http_addr(),
+                app.smpp_addr()
+            );
+            app.run_until_stopped(shutdown_signal()).await
+        }
+        Command::Migrate => {
+            let db = backoffice::db::connect(&settings.database).await?;
+            backoffice::db::migrate(&db).await?;
+            db.close().await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::ApiKey {
+            command:
+                ApiKeyCommand::Create {
+                    role,
+                    customer,
+                    name,
+                    json,
+                },
+        } => {
+            let db = backoffice::db::connect(&settings.database).await?;
+            backoffice::db::migrate(&db).await?;
+            let created = keys::create(
+                &db,
+                &RequestContext::cli(),
+                NewApiKey {
+                    name,
+                    role,
+                    customer_id: customer,
+                },
+            )
+            .await?;
+            db.close().await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "id": created.key.id,
+                        "role": created.key.role.as_str(),
+                        "customer_id": created.key.customer_id,
+                        "secret": created.secret,
+                    })
+                );
+            } else {
+                println!(
+                    "created API key {} ({}); its secret, shown only now:\n{}",
+                    created.key.id,
+                    created.key.role.as_str(),
+                    created.secret
+                );
+            }
+            Ok(())
+        }
+        Command::ExportSchema => unreachable!("handled above"),
+    }
+}

@@ -1,0 +1,216 @@
+//! Authentication, role guards and customer isolation.
+
+use serde_json::json;
+
+use crate::helpers::{spawn_app, Backend};
+use crate::on_both_databases;
+
+const CUSTOMERS: &str = "{ customers { edges { node { id name } } } }";
+const API_KEYS: &str = "{ apiKeys { edges { node { id role } } } }";
+const AUDIT_LOG: &str = "{ auditLog { edges { node { id } } } }";
+const CREATE_CUSTOMER: &str =
+    "mutation($input: NewCustomerInput!) { createCustomer(input: $input) { id } }";
+
+fn new_customer(name: &str) -> serde_json::Value {
+    json!({ "input": {
+        "name": name, "accountManagerEmail": "am@example.com",
+        "billingEmail": "b@example.com", "currency": "EUR" } })
+}
+
+on_both_databases!(
+    requests_without_a_key_are_unauthenticated,
+    a_bad_or_malformed_key_gets_401,
+    a_revoked_key_stops_working,
+    each_role_reaches_only_what_it_may,
+    a_customer_key_sees_only_its_own_customer,
+);
+
+async fn requests_without_a_key_are_unauthenticated(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    for query in [CUSTOMERS, API_KEYS, AUDIT_LOG] {
+        let (code, _) = app.gql_error(None, query, json!({})).await;
+        assert_eq!(code, "UNAUTHENTICATED", "{query}");
+    }
+    let (code, _) = app
+        .gql_error(None, CREATE_CUSTOMER, new_customer("X"))
+        .await;
+    assert_eq!(code, "UNAUTHENTICATED");
+    let count = app
+        .gql(
+            app.admin(),
+            "{ customers { edges { node { id } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        count["customers"]["edges"],
+        json!([]),
+        "nothing was created"
+    );
+    app.stop().await;
+}
+
+async fn a_bad_or_malformed_key_gets_401(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (status, body) = app
+        .gql_raw(Some("bo_not-a-key"), CUSTOMERS, json!({}))
+        .await;
+    assert_eq!(status, 401);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("Authorization", format!("Basic {}", app.admin()))
+        .json(&json!({ "query": CUSTOMERS }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    app.stop().await;
+}
+
+async fn a_revoked_key_stops_working(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (id, secret) = app.create_key("finance", None).await;
+    app.gql(&secret, CUSTOMERS, json!({})).await;
+    let revoked = app
+        .gql(
+            app.admin(),
+            "mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert!(revoked["revokeApiKey"]["revokedAt"].is_string());
+    let (status, body) = app.gql_raw(Some(&secret), CUSTOMERS, json!({})).await;
+    assert_eq!(status, 401, "{body}");
+    let (code, _) = app
+        .gql_error(
+            Some(app.admin()),
+            "mutation($id: ID!) { revokeApiKey(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT", "revoking twice");
+    app.stop().await;
+}
+
+async fn each_role_reaches_only_what_it_may(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let customer = app.create_customer("Acme").await;
+    // (role, may create customers, may read keys and the audit log)
+    let cases = [
+        ("admin", true, true),
+        ("finance", false, false),
+        ("compliance", false, false),
+        ("account_manager", true, false),
+        ("customer", false, false),
+    ];
+    for (role, writes_customers, admin_only) in cases {
+        let bound = (role == "customer").then_some(customer.as_str());
+        let (_, key) = app.create_key(role, bound).await;
+        let listed = app.gql(&key, CUSTOMERS, json!({})).await;
+        assert!(
+            !listed["customers"]["edges"].as_array().unwrap().is_empty(),
+            "{role} reads customers"
+        );
+
+        let (_, body) = app
+            .gql_raw(
+                Some(&key),
+                CREATE_CUSTOMER,
+                new_customer(&format!("By {role}")),
+            )
+            .await;
+        let code = &body["errors"][0]["extensions"]["code"];
+        if writes_customers {
+            assert!(body["errors"].is_null(), "{role} creates customers: {body}");
+        } else {
+            assert_eq!(code, "FORBIDDEN", "{role} may not create customers");
+        }
+        for query in [API_KEYS, AUDIT_LOG] {
+            let (_, body) = app.gql_raw(Some(&key), query, json!({})).await;
+            if admin_only {
+                assert!(body["errors"].is_null(), "{role}: {query}: {body}");
+            } else {
+                assert_eq!(
+                    body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+                    "{role}: {query}"
+                );
+            }
+        }
+        let (_, body) = app
+            .gql_raw(
+                Some(&key),
+                "mutation { createApiKey(input: {name: \"x\", role: ADMIN}) { secret } }",
+                json!({}),
+            )
+            .await;
+        if role == "admin" {
+            assert!(body["errors"].is_null(), "{body}");
+        } else {
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "FORBIDDEN",
+                "{role} creates keys"
+            );
+        }
+    }
+    app.stop().await;
+}
+
+async fn a_customer_key_sees_only_its_own_customer(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let mine = app.create_customer("Mine").await;
+    let theirs = app.create_customer("Theirs").await;
+    let (_, key) = app.create_key("customer", Some(&mine)).await;
+
+    let listed = app.gql(&key, CUSTOMERS, json!({})).await;
+    assert_eq!(
+        listed["customers"]["edges"],
+        json!([{ "node": { "id": mine, "name": "Mine" } }])
+    );
+
+    let own = app
+        .gql(
+            &key,
+            "query($id: ID!) { customer(id: $id) { name } }",
+            json!({ "id": mine }),
+        )
+        .await;
+    assert_eq!(own["customer"]["name"], "Mine");
+    let (code, _) = app
+        .gql_error(
+            Some(&key),
+            "query($id: ID!) { customer(id: $id) { name } }",
+            json!({ "id": theirs }),
+        )
+        .await;
+    assert_eq!(code, "NOT_FOUND", "another customer's row is invisible");
+
+    let (code, _) = app
+        .gql_error(
+            Some(&key),
+            "mutation($id: ID!) { updateCustomer(id: $id, input: {name: \"Hacked\"}) { name } }",
+            json!({ "id": theirs }),
+        )
+        .await;
+    assert_eq!(code, "FORBIDDEN");
+    let theirs_now = app
+        .gql(
+            app.admin(),
+            "query($id: ID!) { customer(id: $id) { name } }",
+            json!({ "id": theirs }),
+        )
+        .await;
+    assert_eq!(theirs_now["customer"]["name"], "Theirs");
+    app.stop().await;
+}

@@ -1,0 +1,180 @@
+//! Drift checks: `schema.graphql` against the code, entities against the migrations, and
+//! migrations down and up again.
+
+use backoffice::auth::Role;
+use backoffice::customers::CustomerStatus;
+use backoffice::db::entities::{api_key, audit_log, customer};
+use chrono::{SubsecRound, Utc};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement};
+
+use crate::helpers::{Backend, TestDb};
+use crate::on_both_databases;
+
+#[test]
+fn schema_graphql_is_current() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema.graphql");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let current = backoffice::graphql::sdl();
+    if committed != current {
+        let diff: Vec<String> = diff_lines(&committed, &current);
+        panic!(
+            "schema.graphql differs from the code:\n{}\n\nRun: cargo run -- export-schema > schema.graphql",
+            diff.join("\n")
+        );
+    }
+}
+
+/// Lines only in one of the two texts, marked `-` (committed) and `+` (code).
+fn diff_lines(committed: &str, current: &str) -> Vec<String> {
+    let old: std::collections::HashSet<&str> = committed.lines().collect();
+    let new: std::collections::HashSet<&str> = current.lines().collect();
+    let removed = committed
+        .lines()
+        .filter(|l| !new.contains(l))
+        .map(|l| format!("-{l}"));
+    let added = current
+        .lines()
+        .filter(|l| !old.contains(l))
+        .map(|l| format!("+{l}"));
+    removed.chain(added).collect()
+}
+
+on_both_databases!(
+    every_entity_round_trips_through_the_migrated_schema,
+    migrations_go_down_and_up_again,
+);
+
+async fn migrated(backend: Backend) -> Option<(TestDb, DatabaseConnection)> {
+    let test_db = TestDb::create(backend).await?;
+    let settings = crate::helpers::test_settings(&test_db.url);
+    let db = backoffice::db::connect(&settings.database).await.unwrap();
+    backoffice::db::migrate(&db).await.unwrap();
+    Some((test_db, db))
+}
+
+async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) {
+    let Some((test_db, db)) = migrated(backend).await else {
+        return;
+    };
+    // Microseconds: what PostgreSQL keeps of a timestamp.
+    let now = Utc::now().trunc_subsecs(6);
+    let customer = customer::ActiveModel {
+        name: Set("Round Trip".into()),
+        account_manager_email: Set("am@example.com".into()),
+        billing_email: Set("b@example.com".into()),
+        currency: Set("JPY".into()),
+        status: Set(CustomerStatus::Suspended),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        customer::Entity::find_by_id(customer.id)
+            .one(&db)
+            .await
+            .unwrap(),
+        Some(customer.clone())
+    );
+
+    let key = api_key::ActiveModel {
+        name: Set("k".into()),
+        role: Set(Role::AccountManager),
+        customer_id: Set(Some(customer.id)),
+        key_prefix: Set("bo_abcdefgh".into()),
+        key_hash: Set("f".repeat(64)),
+        created_at: Set(now),
+        revoked_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        api_key::Entity::find_by_id(key.id).one(&db).await.unwrap(),
+        Some(key)
+    );
+
+    let entry = audit_log::ActiveModel {
+        actor: Set("cli".into()),
+        actor_role: Set(Role::Compliance),
+        action: Set("test".into()),
+        entity_type: Set("customer".into()),
+        entity_id: Set(customer.id.to_string()),
+        detail: Set("{\"a\":1}".into()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        audit_log::Entity::find_by_id(entry.id)
+            .one(&db)
+            .await
+            .unwrap(),
+        Some(entry)
+    );
+    db.close().await.ok();
+    test_db.drop_database().await;
+}
+
+async fn migrations_go_down_and_up_again(backend: Backend) {
+    let Some((test_db, db)) = migrated(backend).await else {
+        return;
+    };
+    Migrator::down(&db, None).await.unwrap();
+    assert!(Migrator::get_applied_migrations(&db)
+        .await
+        .unwrap()
+        .is_empty());
+    Migrator::up(&db, None).await.unwrap();
+    assert_eq!(
+        Migrator::get_pending_migrations(&db).await.unwrap().len(),
+        0
+    );
+    let unindexed = foreign_keys_without_index(&db, backend).await;
+    assert!(
+        unindexed.is_empty(),
+        "foreign keys without an index: {unindexed:?}"
+    );
+    db.close().await.ok();
+    test_db.drop_database().await;
+}
+
+/// Foreign-key columns that no index starts with: deletes and joins on them would scan.
+async fn foreign_keys_without_index(db: &DatabaseConnection, backend: Backend) -> Vec<String> {
+    let backend_kind = db.get_database_backend();
+    let rows = match backend {
+        Backend::Postgres => {
+            db.query_all(Statement::from_string(
+                backend_kind,
+                "SELECT c.conrelid::regclass::text || '.' || a.attname AS fk
+                 FROM pg_constraint c
+                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                 WHERE c.contype = 'f' AND NOT EXISTS (
+                   SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indkey[0] = c.conkey[1])",
+            ))
+            .await
+            .unwrap()
+        }
+        Backend::Sqlite => {
+            db.query_all(Statement::from_string(
+                backend_kind,
+                "SELECT m.name || '.' || f.\"from\" AS fk
+                 FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+                 WHERE m.type = 'table' AND NOT EXISTS (
+                   SELECT 1 FROM pragma_index_list(m.name) il, pragma_index_info(il.name) ii
+                   WHERE ii.seqno = 0 AND ii.name = f.\"from\")",
+            ))
+            .await
+            .unwrap()
+        }
+    };
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "fk").unwrap())
+        .collect()
+}
