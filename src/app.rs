@@ -34,7 +34,7 @@ impl App {
             .context("applying migrations")?;
 
         let state = HttpState {
-            schema: crate::graphql::build_schema(db.clone(), &settings.graphql),
+            schema: crate::graphql::build_schema(db.clone(), settings),
             db: db.clone(),
             admin_token: settings.auth.admin_token.clone().filter(|t| !t.is_empty()),
             metrics: Metrics::new().context("registering metrics")?,

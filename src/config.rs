@@ -30,6 +30,8 @@ pub struct Settings {
     pub mail: MailSettings,
     pub auth: AuthSettings,
     pub graphql: GraphqlSettings,
+    pub compliance: ComplianceSettings,
+    pub throttle: ThrottleSettings,
 }
 
 /// The HTTP listener (GraphQL, UI, health, metrics).
@@ -135,6 +137,60 @@ impl Default for GraphqlSettings {
     }
 }
 
+/// Contract rules that operators tune.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ComplianceSettings {
+    /// ISO 3166 alpha-2 countries alphanumeric sender IDs may send to. US and CA are refused:
+    /// the contract never allows alphanumeric senders there.
+    pub alphanumeric_countries: Vec<String>,
+}
+
+impl Default for ComplianceSettings {
+    fn default() -> Self {
+        Self {
+            alphanumeric_countries: ["GB", "IE", "DE", "FR", "ES", "IT", "NL", "AU"]
+                .map(String::from)
+                .to_vec(),
+        }
+    }
+}
+
+/// Outbound limits of one number kind, in fragments.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct KindLimits {
+    pub per_second: u32,
+    /// None: no daily cap.
+    #[serde(default)]
+    pub per_day: Option<u64>,
+}
+
+/// Default outbound limits by number kind; a number can override them.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThrottleSettings {
+    pub long_code: KindLimits,
+    pub toll_free: KindLimits,
+    pub short_code: KindLimits,
+    pub alphanumeric: KindLimits,
+}
+
+impl Default for ThrottleSettings {
+    fn default() -> Self {
+        let limits = |per_second| KindLimits {
+            per_second,
+            per_day: None,
+        };
+        Self {
+            long_code: limits(1),
+            toll_free: limits(3),
+            short_code: limits(100),
+            alphanumeric: limits(10),
+        }
+    }
+}
+
 /// Why settings could not be loaded.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -142,6 +198,9 @@ pub enum SettingsError {
     /// The file, an environment variable or a value did not fit the settings.
     #[error("invalid settings: {0}")]
     Invalid(#[from] config::ConfigError),
+    /// A value parsed but breaks a rule; the message names the key.
+    #[error("invalid settings: {0}")]
+    Rule(String),
 }
 
 impl Settings {
@@ -169,6 +228,8 @@ impl Settings {
                 .prefix_separator("_")
                 .separator("__")
                 .try_parsing(true)
+                .list_separator(",")
+                .with_list_parse_key("compliance.alphanumeric_countries")
                 .source(Some(sectioned.into_iter().collect())),
         );
         for (alias, key) in ENV_ALIASES {
@@ -176,7 +237,26 @@ impl Settings {
                 builder = builder.set_override(key, value.as_str())?;
             }
         }
-        Ok(builder.build()?.try_deserialize()?)
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Rules serde cannot express.
+    fn check(&self) -> Result<(), SettingsError> {
+        for country in &self.compliance.alphanumeric_countries {
+            if country.parse::<phonenumber::country::Id>().is_err() {
+                return Err(SettingsError::Rule(format!(
+                    "compliance.alphanumeric_countries: {country:?} is not an ISO 3166 alpha-2 code"
+                )));
+            }
+            if crate::compliance::numbers::NANP_HOME_COUNTRIES.contains(&country.as_str()) {
+                return Err(SettingsError::Rule(format!(
+                    "compliance.alphanumeric_countries: alphanumeric sender IDs may never send to {country}"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// True when the database is the embedded SQLite file.
@@ -231,6 +311,24 @@ mod tests {
         std::fs::write(&path, "[http]\nadress = \"127.0.0.1:1\"\n").unwrap();
         let err = Settings::load_from(Some(&path), env(&[])).unwrap_err();
         assert!(err.to_string().contains("adress"), "{err}");
+    }
+
+    #[test]
+    fn us_and_canada_can_never_take_alphanumeric_senders() {
+        for country in ["US", "CA"] {
+            let err = Settings::load_from(
+                None,
+                env(&[("BACKOFFICE_COMPLIANCE__ALPHANUMERIC_COUNTRIES", country)]),
+            )
+            .unwrap_err();
+            assert!(err.to_string().contains("alphanumeric_countries"), "{err}");
+        }
+        let ok = Settings::load_from(
+            None,
+            env(&[("BACKOFFICE_COMPLIANCE__ALPHANUMERIC_COUNTRIES", "GB,DE")]),
+        )
+        .unwrap();
+        assert_eq!(ok.compliance.alphanumeric_countries, ["GB", "DE"]);
     }
 
     #[test]

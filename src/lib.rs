@@ -4,6 +4,7 @@
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod compliance;
 pub mod config;
 pub mod customers;
 pub mod db;
@@ -11,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod messaging;
 pub mod metrics;
 pub mod smpp;
 pub mod telemetry;

@@ -47,6 +47,23 @@ enum Command {
         #[command(subcommand)]
         command: ApiKeyCommand,
     },
+    /// Manages carrier routing.
+    Carriers {
+        #[command(subcommand)]
+        command: CarriersCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CarriersCommand {
+    /// Imports a routes CSV (`type,number,carrier`; type `prefix` or `ported`), all or nothing.
+    Import {
+        /// The CSV file; `-` reads standard input.
+        file: PathBuf,
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -170,6 +187,40 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     created.key.id,
                     created.key.role.as_str(),
                     created.secret
+                );
+            }
+            Ok(())
+        }
+        Command::Carriers {
+            command: CarriersCommand::Import { file, json },
+        } => {
+            let csv = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin()).context("reading standard input")?
+            } else {
+                std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?
+            };
+            let db = backoffice::db::connect(&settings.database).await?;
+            backoffice::db::migrate(&db).await?;
+            let summary = backoffice::messaging::carrier_store::import_routes(
+                &db,
+                &RequestContext::cli(),
+                &csv,
+            )
+            .await?;
+            db.close().await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({
+                        "prefixes": summary.prefixes,
+                        "ported_numbers": summary.ported_numbers,
+                    })
+                );
+            } else {
+                println!(
+                    "imported {} prefixes and {} ported numbers",
+                    summary.prefixes, summary.ported_numbers
                 );
             }
             Ok(())

@@ -16,6 +16,19 @@ pub const CUSTOMER_READERS: &[Role] = &[
 ];
 /// Who may create and change customers.
 pub const CUSTOMER_WRITERS: &[Role] = &[Role::Admin, Role::AccountManager];
+/// Everyone who may read numbers (customer keys see only their own).
+pub const NUMBER_READERS: &[Role] = CUSTOMER_READERS;
+/// Who manages numbers, carriers' lookups and SMPP accounts day to day.
+pub const ACCOUNT_MANAGERS: &[Role] = &[Role::Admin, Role::AccountManager];
+/// Who manages attestations, sender authorizations and opt-outs.
+pub const COMPLIANCE: &[Role] = &[Role::Admin, Role::Compliance];
+/// Staff who read carriers and look destinations up.
+pub const STAFF: &[Role] = &[
+    Role::Admin,
+    Role::Finance,
+    Role::Compliance,
+    Role::AccountManager,
+];
 /// Admins only: API keys and the audit log.
 pub const ADMINS: &[Role] = &[Role::Admin];
 

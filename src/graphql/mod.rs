@@ -2,16 +2,20 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod carriers;
 pub mod customers;
 pub mod error;
 pub mod guard;
 pub mod loader;
+pub mod numbers;
+pub mod opt_outs;
 pub mod pagination;
+pub mod smpp_accounts;
 
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder, ID};
 use sea_orm::DatabaseConnection;
 
-use crate::config::GraphqlSettings;
+use crate::config::Settings;
 use crate::error::AppError;
 use error::ResultExt;
 
@@ -21,11 +25,22 @@ pub struct Query(
     customers::CustomerQuery,
     api_keys::ApiKeyQuery,
     audit::AuditQuery,
+    numbers::NumberQuery,
+    carriers::CarrierQuery,
+    smpp_accounts::SmppAccountQuery,
+    opt_outs::OptOutQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
 #[derive(MergedObject, Default)]
-pub struct Mutation(customers::CustomerMutation, api_keys::ApiKeyMutation);
+pub struct Mutation(
+    customers::CustomerMutation,
+    api_keys::ApiKeyMutation,
+    numbers::NumberMutation,
+    carriers::CarrierMutation,
+    smpp_accounts::SmppAccountMutation,
+    opt_outs::OptOutMutation,
+);
 
 /// The schema type served at `/graphql`.
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -37,11 +52,13 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 
 /// The schema the server runs: with the database and limits. (No async-graphql `Tracing`
 /// extension: it logs query text with variables, which will hold phone numbers.)
-pub fn build_schema(db: DatabaseConnection, settings: &GraphqlSettings) -> AppSchema {
+pub fn build_schema(db: DatabaseConnection, settings: &Settings) -> AppSchema {
     schema_builder()
         .data(db)
-        .limit_depth(settings.depth_limit)
-        .limit_complexity(settings.complexity_limit)
+        .data(settings.throttle.clone())
+        .data(settings.compliance.clone())
+        .limit_depth(settings.graphql.depth_limit)
+        .limit_complexity(settings.graphql.complexity_limit)
         .limit_recursive_depth(32)
         .finish()
 }

@@ -2,6 +2,9 @@
 //! graceful shutdown); the protocol itself (binds, submit_sm, receipts) is the SMPP gateway
 //! issue. Until then a connection is accepted, logged and closed.
 
+pub mod account_store;
+pub mod accounts;
+
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;

@@ -1,6 +1,14 @@
 //! Hand-written sea-orm entities, one file per table. They use domain types for their columns
-//! (roles, statuses); the drift test in `tests/it/schema.rs` checks them against the migrations.
+//! (roles, statuses, kinds); the drift tests in `tests/it/schema.rs` check them against the
+//! migrations.
 
 pub mod api_key;
 pub mod audit_log;
+pub mod carrier;
+pub mod carrier_prefix;
 pub mod customer;
+pub mod number;
+pub mod opt_out;
+pub mod ported_number;
+pub mod sender_authorization;
+pub mod smpp_account;
