@@ -3,5 +3,7 @@
 mod access;
 mod customers;
 mod helpers;
+mod numbers;
 mod operations;
+mod routing;
 mod schema;

@@ -78,12 +78,34 @@ async fn demo_seeding_twice_adds_nothing(backend: Backend) {
         return;
     };
     let first = backoffice::demo::seed(&app.db).await.unwrap();
+    let audit_after_first = app
+        .gql(
+            app.admin(),
+            "{ auditLog(first: 100) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
     let second = backoffice::demo::seed(&app.db).await.unwrap();
     assert_eq!(first, second);
+    let audit_after_second = app
+        .gql(
+            app.admin(),
+            "{ auditLog(first: 100) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        audit_after_first, audit_after_second,
+        "the second run changed nothing"
+    );
+
     let data = app
         .gql(
             app.admin(),
-            "{ customers { nodes { id name } } }",
+            "{ customers { nodes { id name } }
+               numbers { nodes { address kind twoWay smsEnabled mmsEnabled } }
+               smppAccounts { systemId bindTypes windowSize }
+               carriers { code } }",
             json!({}),
         )
         .await;
@@ -91,6 +113,46 @@ async fn demo_seeding_twice_adds_nothing(backend: Backend) {
         data["customers"]["nodes"],
         json!([{ "id": first.to_string(), "name": backoffice::demo::DEMO_CUSTOMER }])
     );
+    assert_eq!(
+        data["numbers"]["nodes"],
+        json!([
+            { "address": "+12065550100", "kind": "LONG_CODE", "twoWay": true, "smsEnabled": true, "mmsEnabled": true },
+            { "address": "+18885550100", "kind": "TOLL_FREE", "twoWay": true, "smsEnabled": true, "mmsEnabled": true },
+            { "address": "55501", "kind": "SHORT_CODE", "twoWay": true, "smsEnabled": true, "mmsEnabled": false },
+            { "address": "DEMOCO", "kind": "ALPHANUMERIC", "twoWay": false, "smsEnabled": true, "mmsEnabled": false },
+        ])
+    );
+    assert_eq!(data["smppAccounts"][0]["systemId"], "demo");
+    assert_eq!(data["smppAccounts"][0]["windowSize"], 64);
+    assert_eq!(
+        data["carriers"],
+        json!([{ "code": "ATT" }, { "code": "TMOBILE" }, { "code": "VERIZON" }])
+    );
+    for (destination, carrier) in [
+        ("+12065550199", "ATT"),
+        ("+14255550100", "TMOBILE"),
+        ("+15035550100", "VERIZON"),
+    ] {
+        let found = app
+            .gql(
+                app.admin(),
+                "query($d: String!) { carrierFor(destination: $d) { carrier { code } } }",
+                json!({ "d": destination }),
+            )
+            .await;
+        assert_eq!(
+            found["carrierFor"]["carrier"]["code"], carrier,
+            "{destination}"
+        );
+    }
+    let account = backoffice::smpp::account_store::find_by_system_id(&app.db, "demo")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(backoffice::smpp::accounts::verify_password(
+        "demopass",
+        &account.password_hash
+    ));
     app.stop().await;
 }
 

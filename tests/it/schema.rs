@@ -2,8 +2,12 @@
 //! migrations down and up again.
 
 use backoffice::auth::Role;
+use backoffice::compliance::numbers::{NumberKind, ShortCodeType};
 use backoffice::customers::CustomerStatus;
-use backoffice::db::entities::{api_key, audit_log, customer};
+use backoffice::db::entities::{
+    api_key, audit_log, carrier, carrier_prefix, customer, number, opt_out, ported_number,
+    sender_authorization, smpp_account,
+};
 use chrono::{SubsecRound, Utc};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement};
