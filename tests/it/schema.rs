@@ -10,7 +10,10 @@ use backoffice::db::entities::{
 };
 use chrono::{SubsecRound, Utc};
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, Set, Statement,
+};
 
 use crate::helpers::{Backend, TestDb};
 use crate::on_both_databases;
@@ -57,71 +60,164 @@ async fn migrated(backend: Backend) -> Option<(TestDb, DatabaseConnection)> {
     Some((test_db, db))
 }
 
+/// Inserts a row and reads it back unchanged: every column's type fits the migrated table.
+async fn round_trip<A>(db: &DatabaseConnection, row: A) -> <A::Entity as EntityTrait>::Model
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + PartialEq + std::fmt::Debug,
+{
+    let inserted = row.insert(db).await.unwrap();
+    let stored = <A::Entity as EntityTrait>::find().all(db).await.unwrap();
+    assert!(
+        stored.contains(&inserted),
+        "{inserted:?} read back as {stored:?}"
+    );
+    inserted
+}
+
 async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) {
     let Some((test_db, db)) = migrated(backend).await else {
         return;
     };
     // Microseconds: what PostgreSQL keeps of a timestamp.
     let now = Utc::now().trunc_subsecs(6);
-    let customer = customer::ActiveModel {
-        name: Set("Round Trip".into()),
-        account_manager_email: Set("am@example.com".into()),
-        billing_email: Set("b@example.com".into()),
-        currency: Set("JPY".into()),
-        status: Set(CustomerStatus::Suspended),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-    assert_eq!(
-        customer::Entity::find_by_id(customer.id)
-            .one(&db)
-            .await
-            .unwrap(),
-        Some(customer.clone())
-    );
-
-    let key = api_key::ActiveModel {
-        name: Set("k".into()),
-        role: Set(Role::AccountManager),
-        customer_id: Set(Some(customer.id)),
-        key_prefix: Set("bo_abcdefgh".into()),
-        key_hash: Set("f".repeat(64)),
-        created_at: Set(now),
-        revoked_at: Set(Some(now)),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-    assert_eq!(
-        api_key::Entity::find_by_id(key.id).one(&db).await.unwrap(),
-        Some(key)
-    );
-
-    let entry = audit_log::ActiveModel {
-        actor: Set("cli".into()),
-        actor_role: Set(Role::Compliance),
-        action: Set("test".into()),
-        entity_type: Set("customer".into()),
-        entity_id: Set(customer.id.to_string()),
-        detail: Set("{\"a\":1}".into()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await
-    .unwrap();
-    assert_eq!(
-        audit_log::Entity::find_by_id(entry.id)
-            .one(&db)
-            .await
-            .unwrap(),
-        Some(entry)
-    );
+    let customer = round_trip(
+        &db,
+        customer::ActiveModel {
+            name: Set("Round Trip".into()),
+            account_manager_email: Set("am@example.com".into()),
+            billing_email: Set("b@example.com".into()),
+            currency: Set("JPY".into()),
+            status: Set(CustomerStatus::Suspended),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        api_key::ActiveModel {
+            name: Set("k".into()),
+            role: Set(Role::AccountManager),
+            customer_id: Set(Some(customer.id)),
+            key_prefix: Set("bo_abcdefgh".into()),
+            key_hash: Set("f".repeat(64)),
+            created_at: Set(now),
+            revoked_at: Set(Some(now)),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        audit_log::ActiveModel {
+            actor: Set("cli".into()),
+            actor_role: Set(Role::Compliance),
+            action: Set("test".into()),
+            entity_type: Set("customer".into()),
+            entity_id: Set(customer.id.to_string()),
+            detail: Set("{\"a\":1}".into()),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    let sender = round_trip(
+        &db,
+        number::ActiveModel {
+            customer_id: Set(customer.id),
+            kind: Set(NumberKind::ShortCode),
+            address: Set("555012".into()),
+            country: Set(Some("US".into())),
+            short_code_type: Set(Some(ShortCodeType::Vanity)),
+            two_way: Set(true),
+            sms_enabled: Set(true),
+            mms_enabled: Set(false),
+            attested_by: Set(Some("owner".into())),
+            attested_at: Set(Some(now)),
+            per_second_limit: Set(Some(250)),
+            per_day_limit: Set(Some(5_000_000_000)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        sender_authorization::ActiveModel {
+            number_id: Set(sender.id),
+            reference: Set("REF".into()),
+            granted_by: Set("brand".into()),
+            granted_at: Set(now),
+            recorded_by: Set("cli".into()),
+            recorded_at: Set(now),
+            withdrawn_by: Set(Some("api-key:1".into())),
+            withdrawn_at: Set(Some(now)),
+            ..Default::default()
+        },
+    )
+    .await;
+    let att = round_trip(
+        &db,
+        carrier::ActiveModel {
+            code: Set("ATT".into()),
+            name: Set("AT&T".into()),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        carrier_prefix::ActiveModel {
+            prefix: Set("+1206555".into()),
+            carrier_id: Set(att.id),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        ported_number::ActiveModel {
+            number: Set("+12065550123".into()),
+            carrier_id: Set(att.id),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        smpp_account::ActiveModel {
+            customer_id: Set(customer.id),
+            system_id: Set("abcdefghijklmno".into()),
+            password_hash: Set("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
+            bind_types: Set("receiver,transceiver".into()),
+            max_binds: Set(3),
+            window_size: Set(64),
+            allowed_networks: Set("10.0.0.0/8".into()),
+            enabled: Set(false),
+            password_changed_at: Set(now),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        opt_out::ActiveModel {
+            sender: Set("+12065550100".into()),
+            subscriber: Set("+14255550123".into()),
+            keyword: Set("STOP".into()),
+            opted_out_at: Set(now),
+            opt_in_keyword: Set(Some("START".into())),
+            opted_in_at: Set(Some(now)),
+            ..Default::default()
+        },
+    )
+    .await;
     db.close().await.ok();
     test_db.drop_database().await;
 }
