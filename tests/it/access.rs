@@ -23,6 +23,7 @@ on_both_databases!(
     a_revoked_key_stops_working,
     each_role_reaches_only_what_it_may,
     a_customer_key_sees_only_its_own_customer,
+    every_operation_admits_exactly_its_roles,
 );
 
 async fn requests_without_a_key_are_unauthenticated(backend: Backend) {
@@ -212,5 +213,95 @@ async fn a_customer_key_sees_only_its_own_customer(backend: Backend) {
         )
         .await;
     assert_eq!(theirs_now["customer"]["name"], "Theirs");
+    app.stop().await;
+}
+
+/// Every query and mutation with the roles it admits. Arguments point at nothing (id 999999)
+/// or are invalid, so an admitted call fails on its input and changes nothing; a refused one
+/// must fail with FORBIDDEN before its input is looked at.
+const OPERATIONS: &[(&str, &[&str])] = &[
+    ("{ customers { nodes { id } } }", ALL),
+    ("{ customer(id: 999999) { id } }", ALL),
+    ("mutation { createCustomer(input: {name: \"\", accountManagerEmail: \"x\", billingEmail: \"x\", currency: \"x\"}) { id } }", MANAGERS),
+    ("mutation { updateCustomer(id: 999999, input: {}) { id } }", MANAGERS),
+    ("{ apiKeys { nodes { id } } }", ADMIN),
+    ("mutation { createApiKey(input: {name: \"\", role: ADMIN}) { secret } }", ADMIN),
+    ("mutation { revokeApiKey(id: 999999) { id } }", ADMIN),
+    ("{ auditLog { nodes { id } } }", ADMIN),
+    ("{ numbers { nodes { id } } }", ALL),
+    ("{ number(id: 999999) { id } }", ALL),
+    ("{ alphanumericCountries }", ALL),
+    ("mutation { createNumber(input: {customerId: 999999, kind: LONG_CODE, address: \"1\"}) { id } }", MANAGERS),
+    ("mutation { setNumberTwoWay(id: 999999, twoWay: true) { id } }", MANAGERS),
+    ("mutation { setNumberThrottle(id: 999999, perSecond: 1) { id } }", MANAGERS),
+    ("mutation { setNumberMessaging(id: 999999, sms: true, mms: false) { id } }", MANAGERS),
+    ("mutation { attestNumberOwnership(id: 999999, attestedBy: \"x\") { id } }", COMPLIANCE),
+    ("mutation { recordSenderAuthorization(input: {numberId: 999999, reference: \"r\", grantedBy: \"g\", grantedAt: \"2026-01-01T00:00:00Z\"}) { id } }", COMPLIANCE),
+    ("mutation { withdrawSenderAuthorization(id: 999999) { id } }", COMPLIANCE),
+    ("{ optOuts { nodes { id } } }", COMPLIANCE),
+    ("mutation { recordOptOut(sender: \"+12065550100\", subscriber: \"1\") { id } }", COMPLIANCE),
+    ("mutation { recordOptIn(sender: \"+12065550100\", subscriber: \"1\") { id } }", COMPLIANCE),
+    ("{ smppAccounts { id } }", MANAGERS),
+    ("mutation { createSmppAccount(input: {customerId: 999999, systemId: \"\"}) { password } }", MANAGERS),
+    ("mutation { rotateSmppPassword(id: 999999) { password } }", MANAGERS),
+    ("mutation { setSmppAccountEnabled(id: 999999, enabled: false) { id } }", MANAGERS),
+    ("mutation { updateSmppAccount(id: 999999, input: {}) { id } }", MANAGERS),
+    ("{ carriers { id } }", STAFF),
+    ("{ carrierFor(destination: \"x\") { source } }", LOOKUP),
+    ("mutation { createCarrier(code: \"x\", name: \"x\") { id } }", ADMIN),
+    ("mutation { importCarrierRoutes(csv: \"nonsense\") { prefixes } }", ADMIN),
+];
+const ALL: &[&str] = &[
+    "admin",
+    "finance",
+    "compliance",
+    "account_manager",
+    "customer",
+];
+const STAFF: &[&str] = &["admin", "finance", "compliance", "account_manager"];
+const MANAGERS: &[&str] = &["admin", "account_manager"];
+const COMPLIANCE: &[&str] = &["admin", "compliance"];
+const LOOKUP: &[&str] = &["admin", "account_manager", "compliance"];
+const ADMIN: &[&str] = &["admin"];
+
+async fn every_operation_admits_exactly_its_roles(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let customer = app.create_customer("Acme").await;
+    let mut keys = vec![("admin", app.admin().to_owned())];
+    for role in ["finance", "compliance", "account_manager", "customer"] {
+        let bound = (role == "customer").then_some(customer.as_str());
+        keys.push((role, app.create_key(role, bound).await.1));
+    }
+    let audit_before = app
+        .gql(
+            app.admin(),
+            "{ auditLog(first: 100) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    for (query, admitted) in OPERATIONS {
+        for (role, key) in &keys {
+            let (_, body) = app.gql_raw(Some(key), query, json!({})).await;
+            let code = body["errors"][0]["extensions"]["code"]
+                .as_str()
+                .unwrap_or("none");
+            if admitted.contains(role) {
+                assert_ne!(code, "FORBIDDEN", "{role} is admitted to {query}: {body}");
+                assert_ne!(code, "INTERNAL", "{role}: {query}: {body}");
+            } else {
+                assert_eq!(code, "FORBIDDEN", "{role} is refused {query}: {body}");
+            }
+        }
+    }
+    let audit_after = app
+        .gql(
+            app.admin(),
+            "{ auditLog(first: 100) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(audit_before, audit_after, "no call changed anything");
     app.stop().await;
 }
