@@ -2,10 +2,14 @@
 //! log and the data never disagree.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, Set, TransactionTrait,
+};
 
 use crate::auth::RequestContext;
 use crate::db::entities::audit_log;
+use crate::error::AppError;
 
 /// Records that `actor` did `action` to the entity; `detail` holds the changed fields.
 pub async fn record(
@@ -28,4 +32,25 @@ pub async fn record(
     }
     .insert(conn)
     .await
+}
+
+/// Saves a change to one row and its audit row in one transaction; returns the saved row.
+pub async fn update<A>(
+    db: &DatabaseConnection,
+    actor: &RequestContext,
+    row: A,
+    action: &str,
+    entity_type: &str,
+    entity_id: i64,
+    detail: serde_json::Value,
+) -> Result<<A::Entity as EntityTrait>::Model, AppError>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    let txn = db.begin().await?;
+    let saved = row.update(&txn).await?;
+    record(&txn, actor, action, entity_type, entity_id, detail).await?;
+    txn.commit().await?;
+    Ok(saved)
 }

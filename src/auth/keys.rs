@@ -172,21 +172,18 @@ pub async fn revoke(
             "API key {id} is already revoked"
         )));
     }
-    let txn = sea_orm::TransactionTrait::begin(db).await?;
     let mut active: api_key::ActiveModel = key.into();
     active.revoked_at = Set(Some(Utc::now()));
-    let key = active.update(&txn).await?;
-    audit::record(
-        &txn,
+    audit::update(
+        db,
         actor,
+        active,
         "revokeApiKey",
         "api_key",
-        key.id,
+        id,
         serde_json::json!({}),
     )
-    .await?;
-    txn.commit().await?;
-    Ok(key)
+    .await
 }
 
 #[cfg(test)]

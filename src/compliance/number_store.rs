@@ -228,16 +228,13 @@ pub async fn set_messaging(
 async fn save(
     db: &DatabaseConnection,
     actor: &RequestContext,
-    mut active: number::ActiveModel,
+    mut row: number::ActiveModel,
     action: &str,
     detail: serde_json::Value,
 ) -> Result<number::Model, AppError> {
-    active.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
-    let updated = active.update(&txn).await?;
-    audit::record(&txn, actor, action, "number", updated.id, detail).await?;
-    txn.commit().await?;
-    Ok(updated)
+    row.updated_at = Set(Utc::now());
+    let id = *row.id.as_ref();
+    audit::update(db, actor, row, action, "number", id, detail).await
 }
 
 /// One number; with `only` set (a customer key), another customer's number is not found.

@@ -90,11 +90,16 @@ pub async fn update(
         active.status = Set(status);
     }
     active.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
-    let updated = active.update(&txn).await?;
-    audit::record(&txn, actor, "updateCustomer", "customer", id, detail.into()).await?;
-    txn.commit().await?;
-    Ok(updated)
+    audit::update(
+        db,
+        actor,
+        active,
+        "updateCustomer",
+        "customer",
+        id,
+        detail.into(),
+    )
+    .await
 }
 
 /// One customer; with `only` set (a customer key), any other id is not found.

@@ -188,16 +188,13 @@ pub async fn update(
 async fn save(
     db: &DatabaseConnection,
     actor: &RequestContext,
-    mut active: smpp_account::ActiveModel,
+    mut row: smpp_account::ActiveModel,
     action: &str,
     detail: serde_json::Value,
 ) -> Result<smpp_account::Model, AppError> {
-    active.updated_at = Set(Utc::now());
-    let txn = db.begin().await?;
-    let updated = active.update(&txn).await?;
-    audit::record(&txn, actor, action, "smpp_account", updated.id, detail).await?;
-    txn.commit().await?;
-    Ok(updated)
+    row.updated_at = Set(Utc::now());
+    let id = *row.id.as_ref();
+    audit::update(db, actor, row, action, "smpp_account", id, detail).await
 }
 
 /// One account.
