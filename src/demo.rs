@@ -5,7 +5,14 @@
 use chrono::{TimeZone, Utc};
 use sea_orm::DatabaseConnection;
 
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
 use crate::auth::RequestContext;
+use crate::billing::carrier_fees::{self, NewCarrierFee};
+use crate::billing::rate_store::{self, NewRateCard};
+use crate::billing::rating::{Direction, MessageKind};
 use crate::compliance::authorizations::{self, NewAuthorization};
 use crate::compliance::number_store::{self, NewNumber, MAX_PER_SECOND};
 use crate::compliance::numbers::{NumberKind, ShortCodeType};
@@ -150,5 +157,131 @@ pub async fn seed(db: &DatabaseConnection) -> Result<i64, AppError> {
     if routes.contains('\n') {
         carrier_store::import_routes(db, &operator, &routes).await?;
     }
+    seed_prices(db, &operator, customer.id).await?;
     Ok(customer.id)
+}
+
+/// When the demo prices start.
+fn demo_start() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn price(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap_or_default()
+}
+
+/// The demo's rates as a rates CSV: every kind, direction and number kind for the US,
+/// Canada, any other country and the international rate; `factor` scales the rack prices.
+pub fn demo_rates_csv(factor: Decimal) -> String {
+    // (kind, direction, number kind, US price)
+    let base = [
+        ("sms", "mt", "long_code", "0.0079"),
+        ("sms", "mt", "toll_free", "0.0085"),
+        ("sms", "mt", "short_code", "0.0070"),
+        ("sms", "mo", "long_code", "0.0040"),
+        ("sms", "mo", "toll_free", "0.0045"),
+        ("sms", "mo", "short_code", "0.0035"),
+        ("mms", "mt", "long_code", "0.0200"),
+        ("mms", "mt", "toll_free", "0.0220"),
+        ("mms", "mt", "short_code", "0.0180"),
+        ("mms", "mo", "long_code", "0.0100"),
+        ("mms", "mo", "toll_free", "0.0110"),
+        ("mms", "mo", "short_code", "0.0090"),
+    ];
+    let mut csv = String::from(crate::billing::csv::RATES_CSV_HEADER);
+    for (kind, direction, number_kind, us) in base {
+        let us = price(us) * factor;
+        let mut rows = vec![("US", us), ("CA", us * price("1.25"))];
+        if kind == "sms" {
+            rows.push(("*", price("0.0450") * factor));
+            rows.push(("INTL", price("0.0500") * factor));
+        }
+        for (jurisdiction, amount) in rows {
+            csv.push_str(&format!(
+                "\n{kind},{direction},{number_kind},{jurisdiction},{}",
+                amount.normalize()
+            ));
+        }
+    }
+    for (jurisdiction, amount) in [("*", "0.0550"), ("INTL", "0.0600")] {
+        csv.push_str(&format!(
+            "\nsms,mt,alphanumeric,{jurisdiction},{}",
+            (price(amount) * factor).normalize()
+        ));
+    }
+    csv
+}
+
+/// The rack card, Demo Co's card (non-GSM content at the international rate) and the demo
+/// carriers' pass-through fees.
+async fn seed_prices(
+    db: &DatabaseConnection,
+    operator: &RequestContext,
+    customer_id: i64,
+) -> Result<(), AppError> {
+    let cards = [
+        (None, "Rack USD 2026", false, Decimal::ONE),
+        (Some(customer_id), "Demo Co 2026", true, price("0.8")),
+    ];
+    for (owner, name, non_gsm_international, factor) in cards {
+        let existing = rate_store::list_cards(db, owner, owner.is_none()).await?;
+        if existing.iter().any(|c| c.currency == "USD") {
+            continue;
+        }
+        let card = rate_store::create_card(
+            db,
+            operator,
+            NewRateCard {
+                name: name.into(),
+                customer_id: owner,
+                currency: "USD".into(),
+                effective_from: demo_start(),
+                effective_to: None,
+                non_gsm_international,
+                udh_octets: 6,
+            },
+        )
+        .await?;
+        rate_store::import_rates(db, operator, card.id, &demo_rates_csv(factor), true).await?;
+    }
+    // (carrier, SMS MT per message)
+    let fees = [
+        ("ATT", "0.0025"),
+        ("TMOBILE", "0.0030"),
+        ("VERIZON", "0.0026"),
+    ];
+    for (code, sms_mt) in fees {
+        let Some(carrier) = carrier_store::find_by_code(db, code).await? else {
+            continue;
+        };
+        if !carrier_fees::list(db, Some(carrier.id)).await?.is_empty() {
+            continue;
+        }
+        let schedule = [
+            (MessageKind::Sms, Direction::Mt, price(sms_mt)),
+            (MessageKind::Sms, Direction::Mo, price("0.0010")),
+            (MessageKind::Mms, Direction::Mt, price("0.0050")),
+            (MessageKind::Mms, Direction::Mo, price("0.0025")),
+        ];
+        for (kind, direction, per_message) in schedule {
+            carrier_fees::create(
+                db,
+                operator,
+                NewCarrierFee {
+                    carrier_id: carrier.id,
+                    kind,
+                    direction,
+                    currency: "USD".into(),
+                    per_message,
+                    per_filing: price("0"),
+                    effective_from: demo_start(),
+                    effective_to: None,
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_customers_api_keys_audit_log;
 mod m20261122_000002_create_master_data;
+mod m20261122_000003_create_rate_cards;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_customers_api_keys_audit_log::Migration),
             Box::new(m20261122_000002_create_master_data::Migration),
+            Box::new(m20261122_000003_create_rate_cards::Migration),
         ]
     }
 }

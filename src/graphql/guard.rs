@@ -29,6 +29,8 @@ pub const STAFF: &[Role] = &[
     Role::Compliance,
     Role::AccountManager,
 ];
+/// Who manages rate cards and carrier fees.
+pub const FINANCE: &[Role] = &[Role::Admin, Role::Finance];
 /// Admins only: API keys and the audit log.
 pub const ADMINS: &[Role] = &[Role::Admin];
 

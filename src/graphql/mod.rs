@@ -2,6 +2,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod billing;
 pub mod carriers;
 pub mod customers;
 pub mod error;
@@ -29,6 +30,7 @@ pub struct Query(
     carriers::CarrierQuery,
     smpp_accounts::SmppAccountQuery,
     opt_outs::OptOutQuery,
+    billing::BillingQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
@@ -40,6 +42,7 @@ pub struct Mutation(
     carriers::CarrierMutation,
     smpp_accounts::SmppAccountMutation,
     opt_outs::OptOutMutation,
+    billing::BillingMutation,
 );
 
 /// The schema type served at `/graphql`.

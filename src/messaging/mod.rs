@@ -4,5 +4,8 @@
 pub mod address;
 pub mod carrier_store;
 pub mod carriers;
+pub mod encoding;
+pub mod fragments;
+pub mod gsm;
 pub mod opt_out;
 pub mod throttle;

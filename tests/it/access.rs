@@ -250,6 +250,16 @@ const OPERATIONS: &[(&str, &[&str])] = &[
     ("{ carrierFor(destination: \"x\") { source } }", LOOKUP),
     ("mutation { createCarrier(code: \"x\", name: \"x\") { id } }", ADMIN),
     ("mutation { importCarrierRoutes(csv: \"nonsense\") { prefixes } }", ADMIN),
+    ("{ rateCards { id } }", FINANCE),
+    ("{ rateCard(id: 999999) { id } }", FINANCE),
+    ("{ carrierFees { id } }", FINANCE),
+    ("{ messagePreview(text: \"hi\", udhOctets: 9) { encoding } }", ALL),
+    ("mutation { createRateCard(input: {name: \"\", currency: \"USD\", effectiveFrom: \"2026-01-01T00:00:00Z\"}) { id } }", FINANCE),
+    ("mutation { updateRateCard(id: 999999, input: {}) { id } }", FINANCE),
+    ("mutation { setRate(input: {rateCardId: 999999, messageKind: SMS, direction: MT, numberKind: LONG_CODE, jurisdiction: \"US\", unitPrice: \"0.01\"}) { id } }", FINANCE),
+    ("mutation { deleteRate(id: 999999) }", FINANCE),
+    ("mutation { importRates(rateCardId: 999999, csv: \"nonsense\") }", FINANCE),
+    ("mutation { createCarrierFee(input: {carrierId: 999999, messageKind: SMS, direction: MT, perMessage: \"0.01\", perFiling: \"0\", effectiveFrom: \"2026-01-01T00:00:00Z\"}) { id } }", FINANCE),
 ];
 const ALL: &[&str] = &[
     "admin",
@@ -263,6 +273,7 @@ const MANAGERS: &[&str] = &["admin", "account_manager"];
 const COMPLIANCE: &[&str] = &["admin", "compliance"];
 const LOOKUP: &[&str] = &["admin", "account_manager", "compliance"];
 const ADMIN: &[&str] = &["admin"];
+const FINANCE: &[&str] = &["admin", "finance"];
 
 async fn every_operation_admits_exactly_its_roles(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {

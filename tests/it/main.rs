@@ -5,5 +5,6 @@ mod customers;
 mod helpers;
 mod numbers;
 mod operations;
+mod rating;
 mod routing;
 mod schema;

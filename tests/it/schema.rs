@@ -2,11 +2,12 @@
 //! migrations down and up again.
 
 use backoffice::auth::Role;
+use backoffice::billing::rating::{Direction, MessageKind};
 use backoffice::compliance::numbers::{NumberKind, ShortCodeType};
 use backoffice::customers::CustomerStatus;
 use backoffice::db::entities::{
-    api_key, audit_log, carrier, carrier_prefix, customer, number, opt_out, ported_number,
-    sender_authorization, smpp_account,
+    api_key, audit_log, carrier, carrier_fee, carrier_prefix, customer, number, opt_out,
+    ported_number, rate, rate_card, sender_authorization, smpp_account,
 };
 use chrono::{SubsecRound, Utc};
 use migration::{Migrator, MigratorTrait};
@@ -214,6 +215,51 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             opted_out_at: Set(now),
             opt_in_keyword: Set(Some("START".into())),
             opted_in_at: Set(Some(now)),
+            ..Default::default()
+        },
+    )
+    .await;
+    let card = round_trip(
+        &db,
+        rate_card::ActiveModel {
+            name: Set("Rack".into()),
+            customer_id: Set(None),
+            currency: Set("USD".into()),
+            effective_from: Set(now),
+            effective_to: Set(Some(now + chrono::Duration::days(90))),
+            non_gsm_international: Set(true),
+            udh_octets: Set(7),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        rate::ActiveModel {
+            rate_card_id: Set(card.id),
+            message_kind: Set(MessageKind::Mms),
+            direction: Set(Direction::Mo),
+            number_kind: Set(NumberKind::TollFree),
+            jurisdiction: Set("INTL".into()),
+            unit_price_micros: Set(9_223_372_036_854),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        carrier_fee::ActiveModel {
+            carrier_id: Set(att.id),
+            message_kind: Set(MessageKind::Sms),
+            direction: Set(Direction::Mt),
+            currency: Set("USD".into()),
+            per_message_micros: Set(2_500),
+            per_filing_micros: Set(150_000_000),
+            effective_from: Set(now),
+            effective_to: Set(None),
+            created_at: Set(now),
             ..Default::default()
         },
     )

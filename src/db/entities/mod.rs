@@ -5,10 +5,13 @@
 pub mod api_key;
 pub mod audit_log;
 pub mod carrier;
+pub mod carrier_fee;
 pub mod carrier_prefix;
 pub mod customer;
 pub mod number;
 pub mod opt_out;
 pub mod ported_number;
+pub mod rate;
+pub mod rate_card;
 pub mod sender_authorization;
 pub mod smpp_account;
