@@ -9,18 +9,27 @@ use sea_orm::DatabaseConnection;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
+use std::sync::Arc;
+
 use crate::config::Settings;
 use crate::http::HttpState;
+use crate::messaging::snapshot::{Snapshot, SnapshotCell};
+use crate::messaging::store::MessageWriter;
 use crate::metrics::Metrics;
+use crate::smpp::gateway::Gateway;
+use crate::smpp::registry::SessionRegistry;
 use crate::smpp::SmppListener;
 
 /// The service with its listeners bound and its database migrated, not yet serving.
 pub struct App {
     db: DatabaseConnection,
+    settings: Settings,
     http: actix_web::dev::Server,
     http_addr: SocketAddr,
     smpp: SmppListener,
     smpp_addr: SocketAddr,
+    gateway: Arc<Gateway>,
+    writer_task: tokio::task::JoinHandle<()>,
 }
 
 impl App {
@@ -33,11 +42,27 @@ impl App {
             .await
             .context("applying migrations")?;
 
+        let metrics = Metrics::new().context("registering metrics")?;
+        let sessions = Arc::new(SessionRegistry::default());
+        let snapshot = Snapshot::load(&db, &settings.throttle, &settings.compliance)
+            .await
+            .context("loading the admission snapshot")?;
+        let (writer, writer_task) =
+            MessageWriter::start(db.clone(), settings.smpp.write_batch_max, metrics.clone());
+        let gateway = Arc::new(Gateway {
+            db: db.clone(),
+            snapshot: SnapshotCell::new(snapshot),
+            counters: Default::default(),
+            writer,
+            sessions: Arc::clone(&sessions),
+            metrics: metrics.clone(),
+            settings: settings.smpp.clone(),
+        });
         let state = HttpState {
-            schema: crate::graphql::build_schema(db.clone(), settings),
+            schema: crate::graphql::build_schema(db.clone(), settings, Arc::clone(&sessions)),
             db: db.clone(),
             admin_token: settings.auth.admin_token.clone().filter(|t| !t.is_empty()),
-            metrics: Metrics::new().context("registering metrics")?,
+            metrics,
         };
         let listener = std::net::TcpListener::bind(&settings.http.addr)
             .with_context(|| format!("binding HTTP to {}", settings.http.addr))?;
@@ -56,10 +81,13 @@ impl App {
         let smpp_addr = smpp.local_addr()?;
         Ok(Self {
             db,
+            settings: settings.clone(),
             http,
             http_addr,
             smpp,
             smpp_addr,
+            gateway,
+            writer_task,
         })
     }
 
@@ -83,7 +111,16 @@ impl App {
         let mut http = tokio::spawn(self.http);
         let stop = CancellationToken::new();
         let tasks = TaskTracker::new();
-        let smpp = tokio::spawn(self.smpp.run(stop.clone(), tasks.clone()));
+        let smpp = tokio::spawn(self.smpp.run(
+            Arc::clone(&self.gateway),
+            stop.clone(),
+            tasks.clone(),
+        ));
+        let background = tokio::spawn(background_work(
+            Arc::clone(&self.gateway),
+            self.settings.clone(),
+            stop.clone(),
+        ));
 
         tokio::select! {
             () = shutdown => tracing::info!("shutting down"),
@@ -103,9 +140,40 @@ impl App {
         {
             tracing::warn!("SMPP connections still open after 10s; closing anyway");
         }
+        let _ = background.await;
+        // The writer ends once the last handle is gone and its queue is written.
+        drop(self.gateway);
+        if tokio::time::timeout(Duration::from_secs(10), self.writer_task)
+            .await
+            .is_err()
+        {
+            tracing::warn!("message writer still busy after 10s; closing anyway");
+        }
         self.db.close().await.context("closing the database pool")?;
         tracing::info!("shutdown complete");
         Ok(())
+    }
+}
+
+/// Keeps admission's snapshot current and resends unacknowledged receipts, until `stop`.
+async fn background_work(gateway: Arc<Gateway>, settings: Settings, stop: CancellationToken) {
+    let mut refresh = tokio::time::interval(Duration::from_millis(
+        settings.smpp.cache_refresh_ms.max(10),
+    ));
+    let mut resend =
+        tokio::time::interval(Duration::from_secs(settings.smpp.receipt_retry_secs.max(1)));
+    refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    resend.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = refresh.tick() => {
+                if let Err(e) = gateway.snapshot.refresh(&gateway.db, &settings.throttle, &settings.compliance).await {
+                    tracing::warn!(error = %e, "admission snapshot not refreshed");
+                }
+            }
+            _ = resend.tick() => gateway.resend_unacknowledged().await,
+        }
     }
 }
 

@@ -56,18 +56,57 @@ impl Default for HttpSettings {
     }
 }
 
-/// The SMPP listener customers' integrations bind to.
+/// The SMPP gateway customers' integrations bind to.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmppSettings {
     /// `HOST:PORT`; 2775 is the port SMPP clients expect by default.
     pub addr: String,
+    /// Open connections at most; more are refused at accept.
+    pub max_connections: usize,
+    /// A bind silent this long gets an enquire_link; twice this long, it is dropped.
+    pub idle_timeout_secs: u64,
+    /// The largest PDU accepted, in octets (a message_payload of 64 KiB fits).
+    pub max_pdu_len: u32,
+    /// How often admission's in-memory view of numbers, cards and opt-outs checks for changes.
+    pub cache_refresh_ms: u64,
+    /// Most messages one group commit writes.
+    pub write_batch_max: usize,
+    /// Unacknowledged receipts are sent again after this long.
+    pub receipt_retry_secs: u64,
+    pub simulator: SimulatorSettings,
 }
 
 impl Default for SmppSettings {
     fn default() -> Self {
         Self {
             addr: "127.0.0.1:2775".into(),
+            max_connections: 1_000,
+            idle_timeout_secs: 60,
+            max_pdu_len: 70_000,
+            cache_refresh_ms: 500,
+            write_batch_max: 1_000,
+            receipt_retry_secs: 30,
+            simulator: SimulatorSettings::default(),
+        }
+    }
+}
+
+/// The built-in carrier simulator, which decides outcomes until real carriers are wired.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimulatorSettings {
+    /// Delay between acceptance and the final status.
+    pub delay_ms: u64,
+    /// Destinations starting with one of these E.164 prefixes are undeliverable.
+    pub undeliverable_prefixes: Vec<String>,
+}
+
+impl Default for SimulatorSettings {
+    fn default() -> Self {
+        Self {
+            delay_ms: 200,
+            undeliverable_prefixes: vec!["+1503555019".into()],
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Prometheus metrics, served as text at `/metrics`.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
+    TextEncoder,
 };
 
 /// The service's metrics; cloned cheaply into each HTTP worker.
@@ -12,6 +13,16 @@ pub struct Metrics {
     pub http_requests: IntCounterVec,
     /// Request latency by method and route pattern.
     pub http_duration: HistogramVec,
+    /// SMPP binds open now.
+    pub smpp_binds: IntGauge,
+    /// SMPP PDUs received, by command and the status answered.
+    pub smpp_pdus: IntCounterVec,
+    /// Admission (decide, throttle, rate) latency per message.
+    pub admission_duration: Histogram,
+    /// Messages per group commit.
+    pub commit_batch_size: Histogram,
+    /// Time one group commit takes.
+    pub commit_duration: Histogram,
 }
 
 impl Metrics {
@@ -25,12 +36,46 @@ impl Metrics {
             HistogramOpts::new("http_request_duration_seconds", "HTTP request latency"),
             &["method", "route"],
         )?;
+        let smpp_binds = IntGauge::new("smpp_binds", "SMPP binds open")?;
+        let smpp_pdus = IntCounterVec::new(
+            Opts::new(
+                "smpp_pdus_total",
+                "SMPP PDUs received, by command and answer status",
+            ),
+            &["command", "status"],
+        )?;
+        let admission_duration = Histogram::with_opts(
+            HistogramOpts::new(
+                "admission_duration_seconds",
+                "Admission latency per message",
+            )
+            .buckets(vec![1e-6, 5e-6, 1e-5, 5e-5, 1e-4, 5e-4, 1e-3, 5e-3]),
+        )?;
+        let commit_batch_size = Histogram::with_opts(
+            HistogramOpts::new("commit_batch_size", "Writes per group commit").buckets(vec![
+                1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0,
+            ]),
+        )?;
+        let commit_duration = Histogram::with_opts(HistogramOpts::new(
+            "commit_duration_seconds",
+            "Time one group commit takes",
+        ))?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_duration.clone()))?;
+        registry.register(Box::new(smpp_binds.clone()))?;
+        registry.register(Box::new(smpp_pdus.clone()))?;
+        registry.register(Box::new(admission_duration.clone()))?;
+        registry.register(Box::new(commit_batch_size.clone()))?;
+        registry.register(Box::new(commit_duration.clone()))?;
         Ok(Self {
             registry,
             http_requests,
             http_duration,
+            smpp_binds,
+            smpp_pdus,
+            admission_duration,
+            commit_batch_size,
+            commit_duration,
         })
     }
 

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_customers_api_keys_audit_log;
 mod m20261122_000002_create_master_data;
 mod m20261122_000003_create_rate_cards;
+mod m20261122_000004_create_messages;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_customers_api_keys_audit_log::Migration),
             Box::new(m20261122_000002_create_master_data::Migration),
             Box::new(m20261122_000003_create_rate_cards::Migration),
+            Box::new(m20261122_000004_create_messages::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod customers;
 pub mod error;
 pub mod guard;
 pub mod loader;
+pub mod messages;
 pub mod numbers;
 pub mod opt_outs;
 pub mod pagination;
@@ -31,6 +32,7 @@ pub struct Query(
     smpp_accounts::SmppAccountQuery,
     opt_outs::OptOutQuery,
     billing::BillingQuery,
+    messages::MessageQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
@@ -55,9 +57,14 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 
 /// The schema the server runs: with the database and limits. (No async-graphql `Tracing`
 /// extension: it logs query text with variables, which will hold phone numbers.)
-pub fn build_schema(db: DatabaseConnection, settings: &Settings) -> AppSchema {
+pub fn build_schema(
+    db: DatabaseConnection,
+    settings: &Settings,
+    sessions: std::sync::Arc<crate::smpp::registry::SessionRegistry>,
+) -> AppSchema {
     schema_builder()
         .data(db)
+        .data(sessions)
         .data(settings.throttle.clone())
         .data(settings.compliance.clone())
         .limit_depth(settings.graphql.depth_limit)

@@ -1,11 +1,16 @@
-//! Messages on their way: addresses, carrier routing, throttles and opt-outs (admission,
-//! encoding and the store come with later issues).
+//! Messages on their way: addresses, encodings and fragments, admission, the message store,
+//! carrier routing, throttles and opt-outs.
 
 pub mod address;
+pub mod admission;
 pub mod carrier_store;
 pub mod carriers;
 pub mod encoding;
 pub mod fragments;
 pub mod gsm;
 pub mod opt_out;
+pub mod snapshot;
+pub mod status;
+pub mod store;
 pub mod throttle;
+pub mod throttle_counter;

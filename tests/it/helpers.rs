@@ -120,6 +120,8 @@ pub fn test_settings(db_url: &str) -> Settings {
         },
         smpp: SmppSettings {
             addr: "127.0.0.1:0".into(),
+            cache_refresh_ms: 50,
+            ..SmppSettings::default()
         },
         database: DatabaseSettings {
             url: db_url.into(),
@@ -146,8 +148,29 @@ pub struct TestApp {
 
 /// Starts the service on `backend`; `None` when that backend is skipped.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}, false).await
+}
+
+/// Starts the service with adjusted settings, optionally with the demo data seeded first.
+pub async fn spawn_app_with(
+    backend: Backend,
+    adjust: impl FnOnce(&mut Settings),
+    demo: bool,
+) -> Option<TestApp> {
+    if std::env::var_os("TEST_LOG").is_some() {
+        backoffice::telemetry::init("info");
+    }
     let test_db = TestDb::create(backend).await?;
-    let settings = test_settings(&test_db.url);
+    let mut settings = test_settings(&test_db.url);
+    adjust(&mut settings);
+    if demo {
+        let db = backoffice::db::connect(&settings.database)
+            .await
+            .expect("connect");
+        backoffice::db::migrate(&db).await.expect("migrate");
+        backoffice::demo::seed(&db).await.expect("demo seed");
+        db.close().await.ok();
+    }
     let app = App::build(&settings).await.expect("app builds");
     let (stop, stopped) = oneshot::channel::<()>();
     let http_addr = app.http_addr();
@@ -261,14 +284,19 @@ impl TestApp {
         )
     }
 
-    /// Shuts the service down gracefully and drops its database.
-    pub async fn stop(mut self) {
+    /// Shuts the service down gracefully; its database stays for inspection.
+    pub async fn shutdown(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         if let Some(server) = self.server.take() {
             server.await.expect("server task").expect("clean shutdown");
         }
+    }
+
+    /// Shuts the service down gracefully and drops its database.
+    pub async fn stop(mut self) {
+        self.shutdown().await;
         self.db.close().await.ok();
         self.test_db.drop_database().await;
     }

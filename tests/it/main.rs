@@ -8,3 +8,4 @@ mod operations;
 mod rating;
 mod routing;
 mod schema;
+mod smpp;

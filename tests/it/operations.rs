@@ -45,8 +45,9 @@ async fn metrics_count_requests_by_route(backend: Backend) {
         app.gql(app.admin(), "{ customers { nodes { id } } }", json!({}))
             .await;
     }
+    // GET paths belong to the UI's client-side routes; an unknown POST is a 404.
     app.client
-        .get(app.url("/no-such-page"))
+        .post(app.url("/no-such-page"))
         .send()
         .await
         .unwrap();

@@ -1,0 +1,263 @@
+//! Messages in the API: the detail records with their charge, and the live SMPP binds.
+
+use std::sync::Arc;
+
+use async_graphql::connection::Connection;
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use super::error::ResultExt;
+use super::guard::{caller, RoleGuard, ADMINS, CUSTOMER_READERS};
+use super::pagination::{connection, page_args, Cursor};
+use super::parse_id;
+use crate::billing::money::{from_micros, Money};
+use crate::billing::rating::{Direction, MessageKind};
+use crate::db::entities::{message, message_charge};
+use crate::db::page::{self, Direction as PageDirection};
+use crate::error::AppError;
+use crate::messaging::status::MessageStatus;
+use crate::smpp::registry::SessionRegistry;
+
+/// An amount in a currency.
+#[derive(SimpleObject)]
+pub struct Charge {
+    pub amount: Money,
+    pub currency: String,
+}
+
+/// One charge line behind a message's charge.
+#[derive(SimpleObject)]
+pub struct ChargeLine {
+    /// `usage` or `carrier_fee`.
+    pub kind: String,
+    pub quantity: i32,
+    pub unit_price: Money,
+    pub amount: Money,
+    pub rate_card_id: Option<ID>,
+    pub rate_id: Option<ID>,
+    pub carrier_fee_id: Option<ID>,
+    pub international: bool,
+}
+
+/// A message's detail record.
+pub struct Message(message::Model);
+
+#[Object]
+impl Message {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    /// The id the customer saw in submit_sm_resp and receipts.
+    async fn message_id(&self) -> &str {
+        &self.0.message_id
+    }
+    async fn customer_id(&self) -> ID {
+        ID(self.0.customer_id.to_string())
+    }
+    async fn direction(&self) -> Direction {
+        self.0.direction
+    }
+    async fn kind(&self) -> MessageKind {
+        self.0.kind
+    }
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+    async fn destination(&self) -> &str {
+        &self.0.destination
+    }
+    async fn destination_country(&self) -> Option<&str> {
+        self.0.destination_country.as_deref()
+    }
+    async fn carrier_id(&self) -> Option<ID> {
+        self.0.carrier_id.map(|id| ID(id.to_string()))
+    }
+    async fn status(&self) -> MessageStatus {
+        self.0.status
+    }
+    /// `gsm7`, `ucs2`, `latin1` or `ksc5601`.
+    async fn encoding(&self) -> &str {
+        &self.0.encoding
+    }
+    async fn data_coding(&self) -> i16 {
+        self.0.data_coding
+    }
+    async fn fragment_count(&self) -> i32 {
+        self.0.fragment_count
+    }
+    /// The text; null once purged (30 days after processing).
+    async fn body(&self) -> Option<&str> {
+        self.0.body.as_deref()
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+    async fn done_at(&self) -> Option<DateTime<Utc>> {
+        self.0.done_at
+    }
+    async fn error_code(&self) -> Option<i32> {
+        self.0.error_code
+    }
+    /// Why compliance rejected it (status REJECTED).
+    async fn reject_reason(&self) -> Option<&str> {
+        self.0.reject_reason.as_deref()
+    }
+    async fn charge(&self) -> Charge {
+        Charge {
+            amount: Money(from_micros(self.0.charge_micros)),
+            currency: self.0.currency.clone(),
+        }
+    }
+    /// The lines behind the charge.
+    async fn charges(&self, ctx: &Context<'_>) -> Result<Vec<ChargeLine>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let rows = message_charge::Entity::find()
+            .filter(message_charge::Column::MessageId.eq(self.0.message_id.as_str()))
+            .order_by_asc(message_charge::Column::Id)
+            .all(db)
+            .await
+            .map_err(AppError::from)
+            .gql()?;
+        let id = |v: Option<i64>| v.map(|v| ID(v.to_string()));
+        Ok(rows
+            .into_iter()
+            .map(|r| ChargeLine {
+                kind: r.kind,
+                quantity: r.quantity,
+                unit_price: Money(from_micros(r.unit_price_micros)),
+                amount: Money(from_micros(r.amount_micros)),
+                rate_card_id: id(r.rate_card_id),
+                rate_id: id(r.rate_id),
+                carrier_fee_id: id(r.carrier_fee_id),
+                international: r.international,
+            })
+            .collect())
+    }
+}
+
+/// Which messages to list.
+#[derive(InputObject, Default)]
+#[graphql(name = "MessageFilter")]
+pub struct MessageFilter {
+    pub customer_id: Option<ID>,
+    pub direction: Option<Direction>,
+    pub status: Option<MessageStatus>,
+    pub number_id: Option<ID>,
+    /// Submitted at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Submitted before.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A live SMPP bind.
+#[derive(SimpleObject)]
+pub struct SmppSession {
+    pub session_id: ID,
+    pub system_id: String,
+    pub customer_id: ID,
+    /// `transmitter`, `receiver` or `transceiver`.
+    pub bind_type: String,
+    pub peer: String,
+    pub bound_at: DateTime<Utc>,
+}
+
+#[derive(Default)]
+pub struct MessageQuery;
+
+#[Object]
+impl MessageQuery {
+    /// Messages, newest first. A customer key sees its own.
+    #[graphql(
+        guard = "RoleGuard::new(CUSTOMER_READERS)",
+        complexity = "first * child_complexity"
+    )]
+    async fn messages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: usize,
+        after: Option<String>,
+        #[graphql(default)] filter: MessageFilter,
+    ) -> Result<Connection<Cursor, Message>> {
+        let (first, after) = page_args(first, after.as_deref())?;
+        let mut select = message::Entity::find();
+        if let Some(own) = caller(ctx)?.customer_id {
+            select = select.filter(message::Column::CustomerId.eq(own));
+        }
+        if let Some(customer) = filter.customer_id {
+            select =
+                select.filter(message::Column::CustomerId.eq(parse_id(&customer, "customerId")?));
+        }
+        if let Some(direction) = filter.direction {
+            select = select.filter(message::Column::Direction.eq(direction));
+        }
+        if let Some(status) = filter.status {
+            select = select.filter(message::Column::Status.eq(status));
+        }
+        if let Some(number) = filter.number_id {
+            select = select.filter(message::Column::NumberId.eq(parse_id(&number, "numberId")?));
+        }
+        if let Some(from) = filter.from {
+            select = select.filter(message::Column::SubmittedAt.gte(from));
+        }
+        if let Some(to) = filter.to {
+            select = select.filter(message::Column::SubmittedAt.lt(to));
+        }
+        let db = ctx.data::<DatabaseConnection>()?;
+        let page = page::keyset(
+            db,
+            select,
+            message::Column::Id,
+            after,
+            first,
+            PageDirection::NewestFirst,
+        )
+        .await
+        .map_err(AppError::from)
+        .gql()?;
+        Ok(connection(page, after, |m| m.id, Message))
+    }
+
+    /// One message, by its id or its message_id.
+    #[graphql(guard = "RoleGuard::new(CUSTOMER_READERS)")]
+    async fn message(&self, ctx: &Context<'_>, id: ID) -> Result<Message> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let mut select = match id.parse::<i64>() {
+            Ok(numeric) => message::Entity::find().filter(
+                sea_orm::Condition::any()
+                    .add(message::Column::Id.eq(numeric))
+                    .add(message::Column::MessageId.eq(id.as_str())),
+            ),
+            Err(_) => message::Entity::find().filter(message::Column::MessageId.eq(id.as_str())),
+        };
+        if let Some(own) = caller(ctx)?.customer_id {
+            select = select.filter(message::Column::CustomerId.eq(own));
+        }
+        select
+            .one(db)
+            .await
+            .map_err(AppError::from)
+            .gql()?
+            .map(Message)
+            .ok_or_else(|| AppError::NotFound(format!("message {}", id.as_str())))
+            .gql()
+    }
+
+    /// The SMPP binds open on this instance.
+    #[graphql(guard = "RoleGuard::new(ADMINS)")]
+    async fn smpp_sessions(&self, ctx: &Context<'_>) -> Result<Vec<SmppSession>> {
+        let registry = ctx.data::<Arc<SessionRegistry>>()?;
+        Ok(registry
+            .list()
+            .into_iter()
+            .map(|s| SmppSession {
+                session_id: ID(s.session_id.to_string()),
+                system_id: s.system_id,
+                customer_id: ID(s.customer_id.to_string()),
+                bind_type: format!("{:?}", s.kind).to_lowercase(),
+                peer: s.peer.to_string(),
+                bound_at: s.bound_at,
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,321 @@
+//! Admission's in-memory view of the master data: numbers, opt-outs, customers, SMPP
+//! accounts, routes, rate cards and carrier fees. Admission reads it without touching the
+//! database; it is reloaded when the audit log shows a change (every mutation writes one).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use super::carriers::{candidate_prefixes, choose, RouteMatch};
+use crate::billing::carrier_fees::to_fee;
+use crate::billing::money::from_micros;
+use crate::billing::rating::{CarrierFee, Direction, MessageKind, Rate, RateCard};
+use crate::compliance::numbers::NumberKind;
+use crate::config::{ComplianceSettings, ThrottleSettings};
+use crate::customers::CustomerStatus;
+use crate::db::entities::{
+    audit_log, carrier_fee, carrier_prefix, customer, number, opt_out, ported_number, rate,
+    rate_card, smpp_account,
+};
+use crate::messaging::throttle::{effective, EffectiveLimits};
+use crate::smpp::accounts::{decode_bind_types, decode_networks, BindType};
+
+/// What admission knows of a sending number.
+#[derive(Clone, Debug)]
+pub struct NumberFacts {
+    pub id: i64,
+    pub customer_id: i64,
+    pub kind: NumberKind,
+    pub address: String,
+    pub sms_enabled: bool,
+    pub mms_enabled: bool,
+    pub limits: EffectiveLimits,
+}
+
+/// What binding needs of an SMPP account.
+#[derive(Clone, Debug)]
+pub struct AccountFacts {
+    pub id: i64,
+    pub customer_id: i64,
+    pub password_hash: String,
+    pub bind_types: Vec<BindType>,
+    pub networks: Vec<ipnet::IpNet>,
+    pub max_binds: u32,
+    pub window_size: u32,
+    pub enabled: bool,
+}
+
+/// What admission knows of a customer.
+#[derive(Clone, Debug)]
+pub struct CustomerFacts {
+    pub currency: String,
+    pub status: CustomerStatus,
+}
+
+/// One consistent view of everything admission reads.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    /// The audit-log position this view reflects.
+    pub version: i64,
+    pub numbers: HashMap<String, NumberFacts>,
+    pub opt_outs: HashSet<(String, String)>,
+    pub customers: HashMap<i64, CustomerFacts>,
+    pub accounts: HashMap<String, AccountFacts>,
+    pub prefixes: HashMap<String, i64>,
+    pub ported: HashMap<String, i64>,
+    pub customer_cards: HashMap<i64, Vec<RateCard>>,
+    pub rack_cards: HashMap<String, Vec<RateCard>>,
+    pub carrier_fees: Vec<CarrierFee>,
+    pub alphanumeric_countries: Vec<String>,
+}
+
+impl Snapshot {
+    /// The carrier serving an E.164 destination.
+    pub fn route(&self, e164: &str) -> RouteMatch {
+        let ported = self.ported.get(e164).copied();
+        let prefixes: Vec<(String, i64)> = if ported.is_some() {
+            Vec::new()
+        } else {
+            candidate_prefixes(e164)
+                .into_iter()
+                .filter_map(|p| self.prefixes.get(&p).map(|c| (p, *c)))
+                .collect()
+        };
+        choose(ported, &prefixes)
+    }
+
+    /// The customer's card and the rack card in its currency, as in force at `at`.
+    pub fn cards(
+        &self,
+        customer_id: i64,
+        at: DateTime<Utc>,
+    ) -> (Option<&RateCard>, Option<&RateCard>) {
+        let own = self
+            .customer_cards
+            .get(&customer_id)
+            .and_then(|cards| cards.iter().find(|c| c.in_force(at)));
+        let rack = self
+            .customers
+            .get(&customer_id)
+            .and_then(|c| self.rack_cards.get(&c.currency))
+            .and_then(|cards| cards.iter().find(|c| c.in_force(at)));
+        (own, rack)
+    }
+
+    /// The carrier's fee in force.
+    pub fn carrier_fee(
+        &self,
+        carrier_id: i64,
+        kind: MessageKind,
+        direction: Direction,
+        at: DateTime<Utc>,
+    ) -> Option<&CarrierFee> {
+        self.carrier_fees
+            .iter()
+            .find(|f| f.applies(carrier_id, kind, direction, at))
+    }
+
+    /// Reads everything admission needs.
+    pub async fn load(
+        db: &DatabaseConnection,
+        throttle: &ThrottleSettings,
+        compliance: &ComplianceSettings,
+    ) -> Result<Self, DbErr> {
+        let version = audit_version(db).await?;
+        let numbers = number::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|n| {
+                let limits = effective(
+                    throttle,
+                    n.kind,
+                    n.per_second_limit.and_then(|v| u32::try_from(v).ok()),
+                    n.per_day_limit.and_then(|v| u64::try_from(v).ok()),
+                );
+                (
+                    n.address.clone(),
+                    NumberFacts {
+                        id: n.id,
+                        customer_id: n.customer_id,
+                        kind: n.kind,
+                        address: n.address,
+                        sms_enabled: n.sms_enabled,
+                        mms_enabled: n.mms_enabled,
+                        limits,
+                    },
+                )
+            })
+            .collect();
+        let opt_outs = opt_out::Entity::find()
+            .filter(opt_out::Column::OptedInAt.is_null())
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| (o.sender, o.subscriber))
+            .collect();
+        let customers = customer::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| {
+                (
+                    c.id,
+                    CustomerFacts {
+                        currency: c.currency,
+                        status: c.status,
+                    },
+                )
+            })
+            .collect();
+        let accounts = smpp_account::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|a| {
+                (
+                    a.system_id.clone(),
+                    AccountFacts {
+                        id: a.id,
+                        customer_id: a.customer_id,
+                        password_hash: a.password_hash,
+                        bind_types: decode_bind_types(&a.bind_types),
+                        networks: decode_networks(&a.allowed_networks),
+                        max_binds: u32::try_from(a.max_binds).unwrap_or(1),
+                        window_size: u32::try_from(a.window_size).unwrap_or(1),
+                        enabled: a.enabled,
+                    },
+                )
+            })
+            .collect();
+        let prefixes = carrier_prefix::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.prefix, p.carrier_id))
+            .collect();
+        let ported = ported_number::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.number, p.carrier_id))
+            .collect();
+        let mut rates_by_card: HashMap<i64, Vec<Rate>> = HashMap::new();
+        for r in rate::Entity::find().all(db).await? {
+            rates_by_card.entry(r.rate_card_id).or_default().push(Rate {
+                id: r.id,
+                kind: r.message_kind,
+                direction: r.direction,
+                number_kind: r.number_kind,
+                jurisdiction: r.jurisdiction,
+                unit_price: from_micros(r.unit_price_micros),
+            });
+        }
+        let mut customer_cards: HashMap<i64, Vec<RateCard>> = HashMap::new();
+        let mut rack_cards: HashMap<String, Vec<RateCard>> = HashMap::new();
+        for card in rate_card::Entity::find()
+            .order_by_desc(rate_card::Column::EffectiveFrom)
+            .all(db)
+            .await?
+        {
+            let loaded = RateCard {
+                id: card.id,
+                customer_id: card.customer_id,
+                currency: card.currency.clone(),
+                effective_from: card.effective_from,
+                effective_to: card.effective_to,
+                non_gsm_international: card.non_gsm_international,
+                udh_octets: u8::try_from(card.udh_octets).unwrap_or(6),
+                rates: rates_by_card.remove(&card.id).unwrap_or_default(),
+            };
+            match card.customer_id {
+                Some(customer_id) => customer_cards.entry(customer_id).or_default().push(loaded),
+                None => rack_cards.entry(card.currency).or_default().push(loaded),
+            }
+        }
+        let carrier_fees = carrier_fee::Entity::find()
+            .all(db)
+            .await?
+            .iter()
+            .map(to_fee)
+            .collect();
+        Ok(Self {
+            version,
+            numbers,
+            opt_outs,
+            customers,
+            accounts,
+            prefixes,
+            ported,
+            customer_cards,
+            rack_cards,
+            carrier_fees,
+            alphanumeric_countries: compliance.alphanumeric_countries.clone(),
+        })
+    }
+}
+
+#[derive(FromQueryResult)]
+struct MaxId {
+    max_id: Option<i64>,
+}
+
+/// The newest audit row's id: it moves whenever master data changes.
+async fn audit_version(db: &DatabaseConnection) -> Result<i64, DbErr> {
+    let row = audit_log::Entity::find()
+        .select_only()
+        .column_as(audit_log::Column::Id.max(), "max_id")
+        .into_model::<MaxId>()
+        .one(db)
+        .await?;
+    Ok(row.and_then(|r| r.max_id).unwrap_or(0))
+}
+
+/// The current snapshot, swapped whole when it is reloaded.
+#[derive(Clone, Default)]
+pub struct SnapshotCell {
+    current: Arc<RwLock<Arc<Snapshot>>>,
+}
+
+impl SnapshotCell {
+    pub fn new(snapshot: Snapshot) -> Self {
+        Self {
+            current: Arc::new(RwLock::new(Arc::new(snapshot))),
+        }
+    }
+
+    /// The snapshot in force (cheap: one Arc clone).
+    pub fn get(&self) -> Arc<Snapshot> {
+        self.current
+            .read()
+            .map(|s| Arc::clone(&s))
+            .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
+    }
+
+    fn set(&self, snapshot: Snapshot) {
+        let mut guard = self
+            .current
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *guard = Arc::new(snapshot);
+    }
+
+    /// Reloads when the audit log moved since the snapshot was taken; true when it did.
+    pub async fn refresh(
+        &self,
+        db: &DatabaseConnection,
+        throttle: &ThrottleSettings,
+        compliance: &ComplianceSettings,
+    ) -> Result<bool, DbErr> {
+        if audit_version(db).await? == self.get().version {
+            return Ok(false);
+        }
+        self.set(Snapshot::load(db, throttle, compliance).await?);
+        Ok(true)
+    }
+}

@@ -1,0 +1,345 @@
+//! The message store and its group-commit writer. Sessions hand their writes to one writer
+//! task, which takes whatever is ready from all of them and commits it in one transaction
+//! (multi-row inserts), then answers each. A submit_sm_resp is sent only after that answer:
+//! nothing acknowledged is ever lost, and a window of many messages costs one commit.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveEnum, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use tokio::sync::{mpsc, oneshot};
+
+use super::admission::Admitted;
+use super::status::{receipt_text, MessageStatus};
+use crate::billing::money::to_micros;
+use crate::billing::rating::{total, ChargeKind};
+use crate::db::entities::{message, message_charge, receipt};
+use crate::metrics::Metrics;
+
+/// A receipt to store with a message's final status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewReceipt {
+    pub message_id: String,
+    pub customer_id: i64,
+    pub source: String,
+    pub destination: String,
+    pub text: String,
+    pub message_state: u8,
+}
+
+/// One write a session or the simulator asks for.
+#[derive(Debug)]
+pub enum Write {
+    /// A received message, its charge lines and (when rejected) its receipt.
+    Insert {
+        message_id: String,
+        admitted: Box<Admitted>,
+        receipt: Option<NewReceipt>,
+    },
+    /// A final status, only if the message is not final yet; with its receipt.
+    Finish {
+        message_id: String,
+        status: MessageStatus,
+        error_code: Option<i32>,
+        done_at: DateTime<Utc>,
+        receipt: Option<NewReceipt>,
+    },
+    /// A receipt the customer acknowledged.
+    ReceiptAcked { message_id: String },
+}
+
+/// What a write reports: for `Finish`, whether it changed the message.
+pub type WriteResult = Result<bool, String>;
+
+type Job = (Write, oneshot::Sender<WriteResult>);
+
+/// The handle sessions use to write.
+#[derive(Clone)]
+pub struct MessageWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl MessageWriter {
+    /// Starts the writer task; it stops once every handle is dropped and its queue is empty.
+    pub fn start(
+        db: DatabaseConnection,
+        batch_max: usize,
+        metrics: Metrics,
+    ) -> (Self, tokio::task::JoinHandle<()>) {
+        let (jobs, queue) = mpsc::channel::<Job>(batch_max.max(1) * 4);
+        let task = tokio::spawn(run(db, queue, batch_max.max(1), metrics));
+        (Self { jobs }, task)
+    }
+
+    /// Queues a write and waits until it is committed (or failed).
+    pub async fn write(&self, write: Write) -> WriteResult {
+        let (done, answer) = oneshot::channel();
+        self.jobs
+            .send((write, done))
+            .await
+            .map_err(|_| "the message writer has stopped".to_string())?;
+        answer
+            .await
+            .map_err(|_| "the message writer has stopped".to_string())?
+    }
+}
+
+async fn run(
+    db: DatabaseConnection,
+    mut queue: mpsc::Receiver<Job>,
+    batch_max: usize,
+    metrics: Metrics,
+) {
+    let mut batch: Vec<Job> = Vec::with_capacity(batch_max);
+    while let Some(first) = queue.recv().await {
+        batch.push(first);
+        while batch.len() < batch_max {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let started = Instant::now();
+        let writes: Vec<&Write> = batch.iter().map(|(w, _)| w).collect();
+        let outcome = commit(&db, &writes).await;
+        metrics.commit_batch_size.observe(batch.len() as f64);
+        metrics
+            .commit_duration
+            .observe(started.elapsed().as_secs_f64());
+        match outcome {
+            Ok(changed) => {
+                for ((_, done), changed) in batch.drain(..).zip(changed) {
+                    let _ = done.send(Ok(changed));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, batch = batch.len(), "group commit failed");
+                for (_, done) in batch.drain(..) {
+                    let _ = done.send(Err("the message store is unavailable".into()));
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
+
+/// Rows per multi-row INSERT, under SQLite's bound-parameter limit.
+const ROWS_PER_INSERT: usize = 500;
+
+fn receipt_row(r: &NewReceipt, now: DateTime<Utc>) -> receipt::ActiveModel {
+    receipt::ActiveModel {
+        message_id: Set(r.message_id.clone()),
+        customer_id: Set(r.customer_id),
+        source: Set(r.source.clone()),
+        destination: Set(r.destination.clone()),
+        text: Set(r.text.clone()),
+        message_state: Set(i16::from(r.message_state)),
+        state: Set("pending".into()),
+        attempts: Set(0),
+        created_at: Set(now),
+        sent_at: Set(None),
+        acked_at: Set(None),
+        ..Default::default()
+    }
+}
+
+fn message_rows(
+    message_id: &str,
+    a: &Admitted,
+) -> Result<(message::ActiveModel, Vec<message_charge::ActiveModel>), DbErr> {
+    let micros = |d| to_micros(d).map_err(|e| DbErr::Custom(format!("charge {e}")));
+    let charges = a
+        .charges
+        .iter()
+        .map(|line| {
+            Ok(message_charge::ActiveModel {
+                message_id: Set(message_id.to_owned()),
+                kind: Set(match line.kind {
+                    ChargeKind::Usage => "usage".into(),
+                    ChargeKind::CarrierFee => "carrier_fee".into(),
+                }),
+                quantity: Set(i32::try_from(line.quantity).unwrap_or(i32::MAX)),
+                unit_price_micros: Set(micros(line.unit_price)?),
+                amount_micros: Set(micros(line.amount)?),
+                rate_card_id: Set(line.rate_card_id),
+                rate_id: Set(line.rate_id),
+                carrier_fee_id: Set(line.carrier_fee_id),
+                international: Set(line.international),
+                ..Default::default()
+            })
+        })
+        .collect::<Result<Vec<_>, DbErr>>()?;
+    let done_at = (a.status == MessageStatus::Rejected).then_some(a.submitted_at);
+    let row = message::ActiveModel {
+        message_id: Set(message_id.to_owned()),
+        customer_id: Set(a.customer_id),
+        direction: Set(crate::billing::rating::Direction::Mt),
+        kind: Set(a.kind),
+        number_id: Set(Some(a.number_id)),
+        number_kind: Set(a.number_kind),
+        source: Set(a.source.clone()),
+        destination: Set(a.destination.clone()),
+        destination_country: Set(a.destination_country.clone()),
+        carrier_id: Set(a.carrier_id),
+        status: Set(a.status),
+        reject_reason: Set(a.reject_reason.clone()),
+        error_code: Set(None),
+        data_coding: Set(i16::from(a.data_coding.octet())),
+        encoding: Set(encoding_name(a.encoding).into()),
+        fragment_count: Set(i32::try_from(a.fragments).unwrap_or(i32::MAX)),
+        body: Set(Some(a.text.clone())),
+        concat_ref: Set(a.concat.map(|c| i32::from(c.reference))),
+        concat_total: Set(a.concat.map(|c| i16::from(c.total))),
+        concat_seq: Set(a.concat.map(|c| i16::from(c.seq))),
+        registered_delivery: Set(a.registered_delivery),
+        charge_micros: Set(micros(total(&a.charges))?),
+        currency: Set(a.currency.clone()),
+        submitted_at: Set(a.submitted_at),
+        done_at: Set(done_at),
+        updated_at: Set(a.submitted_at),
+        ..Default::default()
+    };
+    Ok((row, charges))
+}
+
+/// The stored name of an encoding.
+pub fn encoding_name(encoding: super::fragments::Encoding) -> &'static str {
+    use super::fragments::Encoding;
+    match encoding {
+        Encoding::Gsm7 => "gsm7",
+        Encoding::Ucs2 => "ucs2",
+        Encoding::Latin1 => "latin1",
+        Encoding::Ksc5601 => "ksc5601",
+    }
+}
+
+/// Writes a batch in one transaction; returns, per write, whether it changed anything.
+async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>, DbErr> {
+    let now = Utc::now();
+    let mut messages = Vec::new();
+    let mut charges = Vec::new();
+    let mut receipts = Vec::new();
+    for write in writes {
+        if let Write::Insert {
+            message_id,
+            admitted,
+            receipt,
+        } = write
+        {
+            let (row, lines) = message_rows(message_id, admitted)?;
+            messages.push(row);
+            charges.extend(lines);
+            receipts.extend(receipt.iter().map(|r| receipt_row(r, now)));
+        }
+    }
+    let txn = db.begin().await?;
+    for chunk in messages.chunks(ROWS_PER_INSERT) {
+        message::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for chunk in charges.chunks(ROWS_PER_INSERT) {
+        message_charge::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    let mut changed = Vec::with_capacity(writes.len());
+    for write in writes {
+        match write {
+            Write::Insert { .. } => changed.push(true),
+            Write::Finish {
+                message_id,
+                status,
+                error_code,
+                done_at,
+                receipt,
+            } => {
+                let updated = message::Entity::update_many()
+                    .col_expr(message::Column::Status, Expr::value(status.to_value()))
+                    .col_expr(message::Column::ErrorCode, Expr::value(*error_code))
+                    .col_expr(message::Column::DoneAt, Expr::value(*done_at))
+                    .col_expr(message::Column::UpdatedAt, Expr::value(now))
+                    .filter(message::Column::MessageId.eq(message_id.as_str()))
+                    .filter(message::Column::Status.is_in([
+                        MessageStatus::Accepted.to_value(),
+                        MessageStatus::Enroute.to_value(),
+                    ]))
+                    .exec(&txn)
+                    .await?;
+                let did = updated.rows_affected > 0;
+                if did {
+                    receipts.extend(receipt.iter().map(|r| receipt_row(r, now)));
+                }
+                changed.push(did);
+            }
+            Write::ReceiptAcked { message_id } => {
+                let updated = receipt::Entity::update_many()
+                    .col_expr(receipt::Column::State, Expr::value("acked"))
+                    .col_expr(receipt::Column::AckedAt, Expr::value(now))
+                    .filter(receipt::Column::MessageId.eq(message_id.as_str()))
+                    .exec(&txn)
+                    .await?;
+                changed.push(updated.rows_affected > 0);
+            }
+        }
+    }
+    for chunk in receipts.chunks(ROWS_PER_INSERT) {
+        receipt::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(changed)
+}
+
+/// The receipt a message gets when it reaches `status`.
+pub fn receipt_for(
+    message_id: &str,
+    message: &Admitted,
+    status: MessageStatus,
+    done_at: DateTime<Utc>,
+    error_code: u16,
+) -> NewReceipt {
+    NewReceipt {
+        message_id: message_id.to_owned(),
+        customer_id: message.customer_id,
+        source: message.destination.clone(),
+        destination: message.source.clone(),
+        text: receipt_text(
+            message_id,
+            status,
+            message.submitted_at,
+            done_at,
+            error_code,
+        ),
+        message_state: status.message_state(),
+    }
+}
+
+/// A new message id: 20 hex characters, random (80 bits), opaque to customers.
+pub fn new_message_id() -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    id[..20].to_owned()
+}
+
+/// Receipts still owed to a customer, oldest first; with `created_before`, only those
+/// waiting since then (the retry timer's resend).
+pub async fn pending_receipts(
+    db: &DatabaseConnection,
+    customer_id: Option<i64>,
+    created_before: Option<DateTime<Utc>>,
+) -> Result<Vec<receipt::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    let mut select = receipt::Entity::find().filter(receipt::Column::State.eq("pending"));
+    if let Some(customer_id) = customer_id {
+        select = select.filter(receipt::Column::CustomerId.eq(customer_id));
+    }
+    if let Some(before) = created_before {
+        select = select.filter(receipt::Column::CreatedAt.lt(before));
+    }
+    select.order_by_asc(receipt::Column::Id).all(db).await
+}
