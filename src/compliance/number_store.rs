@@ -34,7 +34,7 @@ pub struct NewNumber {
 }
 
 /// Highest per-number throughput an override may set.
-pub const MAX_PER_SECOND: u32 = 10_000;
+pub const MAX_PER_SECOND: u32 = 1_000_000;
 
 fn check_limits(per_second: Option<u32>, per_day: Option<u64>) -> Result<(), AppError> {
     if per_second.is_some_and(|n| n == 0 || n > MAX_PER_SECOND) {

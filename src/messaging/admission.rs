@@ -41,7 +41,28 @@ pub struct Submission {
     /// Set for a part of a concatenated message: it is the fragment(s) it is.
     pub part_fragments: Option<u32>,
     pub concat: Option<Concat>,
-    pub registered_delivery: bool,
+    pub receipts: ReceiptRequest,
+}
+
+/// Which delivery receipts the sender asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReceiptRequest {
+    None,
+    /// On the final outcome, success or failure.
+    Always,
+    /// Only when the message fails (SMPP registered_delivery 2).
+    OnFailure,
+}
+
+impl ReceiptRequest {
+    /// True when a message ending in `status` gets a receipt.
+    pub fn wants(self, status: MessageStatus) -> bool {
+        match self {
+            ReceiptRequest::None => false,
+            ReceiptRequest::Always => true,
+            ReceiptRequest::OnFailure => status != MessageStatus::Delivered,
+        }
+    }
 }
 
 /// Why a message was not received at all.
@@ -76,7 +97,7 @@ pub struct Admitted {
     pub fragments: u32,
     pub text: String,
     pub concat: Option<Concat>,
-    pub registered_delivery: bool,
+    pub receipts: ReceiptRequest,
     pub charges: Vec<ChargeLine>,
     pub currency: String,
     pub submitted_at: DateTime<Utc>,
@@ -207,7 +228,7 @@ pub fn admit(
         fragments,
         text: submission.text,
         concat: submission.concat,
-        registered_delivery: submission.registered_delivery,
+        receipts: submission.receipts,
         charges,
         currency,
         submitted_at: now,
@@ -303,7 +324,7 @@ mod tests {
             encoding: Encoding::Gsm7,
             part_fragments: None,
             concat: None,
-            registered_delivery: true,
+            receipts: ReceiptRequest::Always,
         }
     }
 
@@ -402,7 +423,12 @@ mod tests {
             now(),
         )
         .unwrap();
-        assert_eq!(allowed.status, MessageStatus::Accepted, "{:?}", allowed.reject_reason);
+        assert_eq!(
+            allowed.status,
+            MessageStatus::Accepted,
+            "{:?}",
+            allowed.reject_reason
+        );
         let mut mms = submission("+12065550100", "+14255550123", "x");
         mms.kind = MessageKind::Mms;
         let unrated = admit(&s, &counters, mms, now()).unwrap_err();
@@ -410,5 +436,14 @@ mod tests {
             matches!(unrated, Refusal::NoRate(_)),
             "no MMS rate on any card: {unrated}"
         );
+    }
+
+    #[test]
+    fn failure_only_receipts_skip_deliveries() {
+        assert!(!ReceiptRequest::OnFailure.wants(MessageStatus::Delivered));
+        assert!(ReceiptRequest::OnFailure.wants(MessageStatus::Undeliverable));
+        assert!(ReceiptRequest::OnFailure.wants(MessageStatus::Rejected));
+        assert!(ReceiptRequest::Always.wants(MessageStatus::Delivered));
+        assert!(!ReceiptRequest::None.wants(MessageStatus::Rejected));
     }
 }

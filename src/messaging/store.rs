@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveEnum, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
     TransactionTrait,
 };
 use tokio::sync::{mpsc, oneshot};
@@ -195,7 +195,7 @@ fn message_rows(
         concat_ref: Set(a.concat.map(|c| i32::from(c.reference))),
         concat_total: Set(a.concat.map(|c| i16::from(c.total))),
         concat_seq: Set(a.concat.map(|c| i16::from(c.seq))),
-        registered_delivery: Set(a.registered_delivery),
+        registered_delivery: Set(a.receipts != super::admission::ReceiptRequest::None),
         charge_micros: Set(micros(total(&a.charges))?),
         currency: Set(a.currency.clone()),
         submitted_at: Set(a.submitted_at),
@@ -247,6 +247,32 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
             .exec_without_returning(&txn)
             .await?;
     }
+    // Final statuses: one SELECT finds which messages are still open, then one UPDATE per
+    // status moves them all (not one statement per message).
+    let finishing: Vec<&str> = writes
+        .iter()
+        .filter_map(|w| match w {
+            Write::Finish { message_id, .. } => Some(message_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut open: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for chunk in finishing.chunks(ROWS_PER_INSERT) {
+        let rows = message::Entity::find()
+            .select_only()
+            .column(message::Column::MessageId)
+            .filter(message::Column::MessageId.is_in(chunk.iter().copied()))
+            .filter(message::Column::Status.is_in([
+                MessageStatus::Accepted.to_value(),
+                MessageStatus::Enroute.to_value(),
+            ]))
+            .into_tuple::<String>()
+            .all(&txn)
+            .await?;
+        open.extend(rows);
+    }
+    let mut by_outcome: std::collections::HashMap<(String, Option<i32>), Vec<String>> =
+        std::collections::HashMap::new();
     let mut changed = Vec::with_capacity(writes.len());
     for write in writes {
         match write {
@@ -255,23 +281,15 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
                 message_id,
                 status,
                 error_code,
-                done_at,
                 receipt,
+                ..
             } => {
-                let updated = message::Entity::update_many()
-                    .col_expr(message::Column::Status, Expr::value(status.to_value()))
-                    .col_expr(message::Column::ErrorCode, Expr::value(*error_code))
-                    .col_expr(message::Column::DoneAt, Expr::value(*done_at))
-                    .col_expr(message::Column::UpdatedAt, Expr::value(now))
-                    .filter(message::Column::MessageId.eq(message_id.as_str()))
-                    .filter(message::Column::Status.is_in([
-                        MessageStatus::Accepted.to_value(),
-                        MessageStatus::Enroute.to_value(),
-                    ]))
-                    .exec(&txn)
-                    .await?;
-                let did = updated.rows_affected > 0;
+                let did = open.remove(message_id.as_str());
                 if did {
+                    by_outcome
+                        .entry((status.to_value(), *error_code))
+                        .or_default()
+                        .push(message_id.clone());
                     receipts.extend(receipt.iter().map(|r| receipt_row(r, now)));
                 }
                 changed.push(did);
@@ -285,6 +303,18 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
                     .await?;
                 changed.push(updated.rows_affected > 0);
             }
+        }
+    }
+    for ((status, error_code), ids) in by_outcome {
+        for chunk in ids.chunks(ROWS_PER_INSERT) {
+            message::Entity::update_many()
+                .col_expr(message::Column::Status, Expr::value(status.clone()))
+                .col_expr(message::Column::ErrorCode, Expr::value(error_code))
+                .col_expr(message::Column::DoneAt, Expr::value(now))
+                .col_expr(message::Column::UpdatedAt, Expr::value(now))
+                .filter(message::Column::MessageId.is_in(chunk.iter().cloned()))
+                .exec(&txn)
+                .await?;
         }
     }
     for chunk in receipts.chunks(ROWS_PER_INSERT) {

@@ -133,16 +133,17 @@ impl Gateway {
             }
         };
         let message_id = new_message_id();
-        let receipt = (admitted.status == MessageStatus::Rejected && admitted.registered_delivery)
-            .then(|| {
-                receipt_for(
-                    &message_id,
-                    &admitted,
-                    MessageStatus::Rejected,
-                    admitted.submitted_at,
-                    0,
-                )
-            });
+        let receipt = (admitted.status == MessageStatus::Rejected
+            && admitted.receipts.wants(MessageStatus::Rejected))
+        .then(|| {
+            receipt_for(
+                &message_id,
+                &admitted,
+                MessageStatus::Rejected,
+                admitted.submitted_at,
+                0,
+            )
+        });
         let accepted = (admitted.status == MessageStatus::Accepted).then(|| admitted.clone());
         let write = Write::Insert {
             message_id: message_id.clone(),
@@ -180,7 +181,8 @@ impl Gateway {
             };
             let done_at = Utc::now();
             let receipt = admitted
-                .registered_delivery
+                .receipts
+                .wants(status)
                 .then(|| receipt_for(&message_id, &admitted, status, done_at, error_code));
             let write = Write::Finish {
                 message_id,

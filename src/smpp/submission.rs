@@ -5,7 +5,7 @@
 use super::pdu::{esm, find_tlv, status, tag, FieldError, Submit};
 use crate::billing::rating::MessageKind;
 use crate::messaging::address::from_smpp;
-use crate::messaging::admission::{Concat, Submission};
+use crate::messaging::admission::{Concat, ReceiptRequest, Submission};
 use crate::messaging::encoding::{decode, DataCoding};
 use crate::messaging::fragments::{encoding_for_text, fragment_count, Encoding};
 
@@ -163,7 +163,11 @@ pub fn submission(customer_id: i64, submit: &Submit) -> Result<Submission, Field
         encoding,
         part_fragments,
         concat,
-        registered_delivery: submit.registered_delivery & 0x03 != 0,
+        receipts: match submit.registered_delivery & 0x03 {
+            0 => ReceiptRequest::None,
+            2 => ReceiptRequest::OnFailure,
+            _ => ReceiptRequest::Always,
+        },
     })
 }
 

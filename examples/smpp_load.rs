@@ -1,0 +1,173 @@
+//! Load benchmark of the SMPP gateway: the real service (HTTP, SMPP, database) in this
+//! process, with the demo data, and N binds each keeping a window of W submit_sm in flight.
+//! Reports durable submits per second and submit_sm_resp latency.
+//!
+//! ```text
+//! cargo run --release --example smpp_load -- [BINDS] [WINDOW] [MESSAGES] [DATABASE_URL]
+//! cargo run --release --example smpp_load -- 4 64 200000
+//! cargo run --release --example smpp_load -- 4 64 100000 postgres://postgres@127.0.0.1:5432/bench
+//! ```
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use backoffice::app::App;
+use backoffice::config::Settings;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+fn c(s: &str) -> Vec<u8> {
+    let mut v = s.as_bytes().to_vec();
+    v.push(0);
+    v
+}
+
+fn frame(id: u32, seq: u32, body: &[u8]) -> Vec<u8> {
+    let mut f = (16 + body.len() as u32).to_be_bytes().to_vec();
+    f.extend(id.to_be_bytes());
+    f.extend(0u32.to_be_bytes());
+    f.extend(seq.to_be_bytes());
+    f.extend_from_slice(body);
+    f
+}
+
+fn submit_body(text: &str) -> Vec<u8> {
+    let mut b = c("");
+    b.extend([1, 1]);
+    b.extend(c("12065550100"));
+    b.extend([1, 1]);
+    b.extend(c("14255550123"));
+    b.extend([0, 0, 0]);
+    b.extend(c(""));
+    b.extend(c(""));
+    b.extend([0, 0, 0, 0, text.len() as u8]);
+    b.extend(text.as_bytes());
+    b
+}
+
+async fn read_pdu(stream: &mut TcpStream) -> std::io::Result<(u32, u32, u32)> {
+    let mut header = [0u8; 16];
+    stream.read_exact(&mut header).await?;
+    let word =
+        |i: usize| u32::from_be_bytes([header[i], header[i + 1], header[i + 2], header[i + 3]]);
+    let mut body = vec![0u8; word(0) as usize - 16];
+    stream.read_exact(&mut body).await?;
+    Ok((word(4), word(8), word(12)))
+}
+
+/// One bind: keeps `window` submits outstanding until `count` are answered; returns
+/// (accepted, latencies).
+async fn run_bind(
+    addr: std::net::SocketAddr,
+    window: usize,
+    count: usize,
+) -> (usize, Vec<Duration>) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.set_nodelay(true).ok();
+    let mut bind = c("demo");
+    bind.extend(c("demopass"));
+    bind.extend(c(""));
+    bind.extend([0x34, 0, 0]);
+    bind.extend(c(""));
+    stream
+        .write_all(&frame(0x02, 1, &bind))
+        .await
+        .expect("bind");
+    let (_, status, _) = read_pdu(&mut stream).await.expect("bind_resp");
+    assert_eq!(status, 0, "bind refused");
+    let body = submit_body("Your code is 482913. It expires in 10 minutes.");
+    let (mut read, mut write) = stream.into_split();
+    let sent_at = std::sync::Arc::new(std::sync::Mutex::new(HashMap::<u32, Instant>::new()));
+    let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(window));
+    let writer = {
+        let sent_at = sent_at.clone();
+        let permits = permits.clone();
+        tokio::spawn(async move {
+            for i in 0..count {
+                permits.acquire().await.expect("permit").forget();
+                let seq = i as u32 + 2;
+                sent_at.lock().unwrap().insert(seq, Instant::now());
+                write
+                    .write_all(&frame(0x04, seq, &body))
+                    .await
+                    .expect("submit");
+            }
+            write
+        })
+    };
+    let mut accepted = 0;
+    let mut latencies = Vec::with_capacity(count);
+    let mut header = [0u8; 16];
+    for _ in 0..count {
+        read.read_exact(&mut header).await.expect("resp");
+        let len = u32::from_be_bytes([header[0], header[1], header[2], header[3]]) as usize;
+        let mut rest = vec![0u8; len - 16];
+        read.read_exact(&mut rest).await.expect("resp body");
+        let status = u32::from_be_bytes([header[8], header[9], header[10], header[11]]);
+        let seq = u32::from_be_bytes([header[12], header[13], header[14], header[15]]);
+        if let Some(t) = sent_at.lock().unwrap().remove(&seq) {
+            latencies.push(t.elapsed());
+        }
+        if status == 0 {
+            accepted += 1;
+        }
+        permits.add_permits(1);
+    }
+    let _ = writer.await;
+    (accepted, latencies)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let binds: usize = args.first().map_or(Ok(4), |a| a.parse())?;
+    let window: usize = args.get(1).map_or(Ok(64), |a| a.parse())?;
+    let messages: usize = args.get(2).map_or(Ok(200_000), |a| a.parse())?;
+    let dir = tempfile::tempdir()?;
+    let mut settings = Settings::default();
+    settings.http.addr = "127.0.0.1:0".into();
+    settings.smpp.addr = "127.0.0.1:0".into();
+    settings.smpp.simulator.delay_ms = 1_000;
+    settings.database.url = args.get(3).cloned().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("bench.db").display()
+        )
+    });
+    let app = App::build(&settings).await?;
+    backoffice::demo::seed(app.db()).await?;
+    let smpp = app.smpp_addr();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    // Let the admission snapshot pick up the demo data.
+    tokio::time::sleep(Duration::from_millis(settings.smpp.cache_refresh_ms * 3)).await;
+
+    let started = Instant::now();
+    let per_bind = messages / binds;
+    let tasks: Vec<_> = (0..binds)
+        .map(|_| tokio::spawn(run_bind(smpp, window, per_bind)))
+        .collect();
+    let mut accepted = 0;
+    let mut latencies = Vec::new();
+    for task in tasks {
+        let (a, l) = task.await?;
+        accepted += a;
+        latencies.extend(l);
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    println!(
+        "{binds} binds x window {window}: {accepted} of {} submit_sm accepted in {:.2} s = {:.0}/s; submit_sm_resp latency p50 {:.2} ms, p99 {:.2} ms",
+        binds * per_bind,
+        elapsed.as_secs_f64(),
+        accepted as f64 / elapsed.as_secs_f64(),
+        pct(0.50).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3,
+    );
+    let _ = stop.send(());
+    server.await??;
+    Ok(())
+}
