@@ -1,7 +1,8 @@
 //! The HTTP side: GraphQL (POST) and GraphiQL (GET) at `/graphql`, `/health`, `/metrics`
-//! and the UI at `/`.
+//! and the web UI at `/` (every other GET path too: the UI routes in the browser).
 
 mod graphql;
+mod ui;
 
 use std::time::Instant;
 
@@ -33,6 +34,14 @@ pub fn app(
         InitError = (),
     >,
 > {
+    static UI_CHECK: std::sync::Once = std::sync::Once::new();
+    UI_CHECK.call_once(|| {
+        if !ui::is_built() {
+            tracing::warn!(
+                "the web UI is not built into this binary; `/` explains how to build it"
+            );
+        }
+    });
     let metrics = state.metrics.clone();
     actix_web::App::new()
         .app_data(web::Data::new(state))
@@ -64,7 +73,8 @@ pub fn app(
         .route("/graphql", web::get().to(graphql::graphiql))
         .route("/health", web::get().to(health))
         .route("/metrics", web::get().to(metrics_text))
-        .route("/", web::get().to(index))
+        .route("/", ui::index_route())
+        .default_service(ui::fallback_route())
 }
 
 /// 200 when the database answers, 503 otherwise.
@@ -83,10 +93,4 @@ async fn metrics_text(state: web::Data<HttpState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(state.metrics.render())
-}
-
-async fn index() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(include_str!("index.html"))
 }

@@ -1,0 +1,24 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+// Types for every operation in src/, generated from the service's exported SDL. The output is
+// not committed: `npm run build` (and so the cargo build) and scripts/check regenerate it, and
+// `tsc` then fails when a schema change breaks a query or its use.
+const config: CodegenConfig = {
+  schema: '../schema.graphql',
+  documents: ['src/**/*.{ts,tsx}', '!src/**/*.test.{ts,tsx}'],
+  ignoreNoDocuments: false,
+  generates: {
+    './generated/gql/': {
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        scalars: { Money: 'string', DateTime: 'string', ID: 'string' },
+        enumsAsTypes: true,
+        useTypeImports: true,
+        strictScalars: true,
+      },
+    },
+  },
+};
+
+export default config;

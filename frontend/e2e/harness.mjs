@@ -1,0 +1,131 @@
+// Starts the real service (the cargo-built binary, with its embedded UI) on free ports with a
+// fresh SQLite database and the demo data, and a headless Debian Chromium driven by
+// playwright-core. Screenshots go to target/e2e/.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repoRoot = resolve(here, '..', '..');
+export const screenshotDir = join(repoRoot, 'target', 'e2e');
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export async function startServer() {
+  const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repoRoot, process.env.CARGO_TARGET_DIR) : join(repoRoot, 'target');
+  const bin = process.env.BACKOFFICE_BIN ?? join(targetDir, 'debug', 'backoffice');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`cargo build\` first (or set BACKOFFICE_BIN)`);
+  const dir = mkdtempSync(join(tmpdir(), 'bo-e2e-'));
+  const adminToken = `e2e-${randomBytes(12).toString('hex')}`;
+  const child = spawn(
+    bin,
+    [
+      '--database-url', `sqlite://${join(dir, 'db.sqlite')}?mode=rwc`,
+      'serve', '--demo', '--http-addr', '127.0.0.1:0', '--smpp-addr', '127.0.0.1:0',
+    ],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        BACKOFFICE_ADMIN_TOKEN: adminToken,
+        BACKOFFICE_MAIL__OUTBOX_DIR: join(dir, 'outbox'),
+        RUST_LOG: process.env.RUST_LOG ?? 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const baseUrl = await new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`the service did not start in 60 s:\n${stderr}`)), 60_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening http=(\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok(`http://${m[1]}`);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`the service exited (${code}) before listening:\n${stderr}`));
+    });
+  });
+  return {
+    baseUrl,
+    adminToken,
+    async graphql(query, variables = {}, key = adminToken) {
+      const r = await fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      return r.json();
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => {
+          const t = setTimeout(() => {
+            child.kill('SIGKILL');
+            r();
+          }, 10_000);
+          child.on('exit', () => {
+            clearTimeout(t);
+            r();
+          });
+        });
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startBrowser() {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`${executablePath} is missing: \`apt-get install -y chromium\` (scripts/check does it)`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), 'bo-e2e-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1440, height: 900 },
+    timeout: 60_000,
+  });
+  context.setDefaultTimeout(15_000);
+  mkdirSync(screenshotDir, { recursive: true });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page, name) {
+  // Toasts of earlier steps would hide the page's own header.
+  await page.screenshot({
+    path: join(screenshotDir, `${name}.png`),
+    fullPage: true,
+    style: '.mantine-Notifications-root { display: none !important; }',
+  });
+}

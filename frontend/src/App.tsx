@@ -1,0 +1,48 @@
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { useSession } from './api/SessionContext';
+import { Layout } from './components/Layout';
+import { homeFor } from './lib/access';
+import { CustomerDetail } from './pages/CustomerDetail';
+import { EditCustomer, NewCustomer } from './pages/CustomerForm';
+import { CustomersList } from './pages/CustomersList';
+import { NotFound } from './pages/NotFound';
+import { CustomerNumbers, NumbersIndex } from './pages/Numbers';
+import { Preview } from './pages/Preview';
+import { SignIn } from './pages/SignIn';
+
+function RequireSession({ children }: { children: React.ReactNode }) {
+  const { session } = useSession();
+  const location = useLocation();
+  if (!session) return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search }} />;
+  return children;
+}
+
+function Home() {
+  const { session } = useSession();
+  return <Navigate to={session ? homeFor(session.role, session.customerId) : '/sign-in'} replace />;
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignIn />} />
+      <Route
+        element={
+          <RequireSession>
+            <Layout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Home />} />
+        <Route path="customers" element={<CustomersList />} />
+        <Route path="customers/new" element={<NewCustomer />} />
+        <Route path="customers/:id" element={<CustomerDetail />} />
+        <Route path="customers/:id/edit" element={<EditCustomer />} />
+        <Route path="customers/:id/numbers" element={<CustomerNumbers />} />
+        <Route path="numbers" element={<NumbersIndex />} />
+        <Route path="preview" element={<Preview />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { can, homeFor, navFor } from './access';
+
+describe('navFor', () => {
+  it('gives staff the customer list and no account link', () => {
+    const labels = navFor('FINANCE', null).map((n) => n.label);
+    expect(labels).toEqual(['Customers', 'Numbers & senders', 'Message preview']);
+  });
+  it('gives admins the GraphQL explorer', () => {
+    expect(navFor('ADMIN', null).map((n) => n.to)).toContain('/graphql');
+  });
+  it('gives a customer key its own account, never the customer list', () => {
+    const nav = navFor('CUSTOMER', '42');
+    expect(nav[0]).toMatchObject({ label: 'My account', to: '/customers/42' });
+    expect(nav.map((n) => n.to)).not.toContain('/customers');
+    expect(nav.map((n) => n.to)).not.toContain('/graphql');
+  });
+});
+
+describe('can', () => {
+  it('follows the API access matrix', () => {
+    expect(can('ADMIN', 'customer.create')).toBe(true);
+    expect(can('ACCOUNT_MANAGER', 'customer.update')).toBe(true);
+    expect(can('FINANCE', 'customer.create')).toBe(false);
+    expect(can('CUSTOMER', 'number.configure')).toBe(false);
+    expect(can('COMPLIANCE', 'number.attest')).toBe(true);
+    expect(can('ACCOUNT_MANAGER', 'number.attest')).toBe(false);
+  });
+});
+
+describe('homeFor', () => {
+  it('sends customers to their account and staff to the list', () => {
+    expect(homeFor('CUSTOMER', '3')).toBe('/customers/3');
+    expect(homeFor('ADMIN', null)).toBe('/customers');
+  });
+});
