@@ -137,6 +137,7 @@ async fn main() -> anyhow::Result<()> {
     let app = App::build(&settings).await?;
     backoffice::demo::seed(app.db()).await?;
     let smpp = app.smpp_addr();
+    let http = app.http_addr();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
@@ -166,6 +167,29 @@ async fn main() -> anyhow::Result<()> {
         accepted as f64 / elapsed.as_secs_f64(),
         pct(0.50).as_secs_f64() * 1e3,
         pct(0.99).as_secs_f64() * 1e3,
+    );
+    // The group-commit figures, from the service's own metrics.
+    let mut metrics = TcpStream::connect(http).await?;
+    metrics
+        .write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await?;
+    let mut text = String::new();
+    metrics.read_to_string(&mut text).await?;
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let (batches, writes) = (
+        value("backoffice_commit_batch_size_count"),
+        value("backoffice_commit_batch_size_sum"),
+    );
+    println!(
+        "group commit: {batches:.0} commits, {:.1} writes per commit, {:.2} ms per commit",
+        writes / batches.max(1.0),
+        value("backoffice_commit_duration_seconds_sum") * 1e3 / batches.max(1.0)
     );
     let _ = stop.send(());
     server.await??;

@@ -41,6 +41,7 @@ pub mod status {
     pub const INVPASWD: u32 = 0x0E;
     pub const INVSYSID: u32 = 0x0F;
     pub const CANCELFAIL: u32 = 0x11;
+    pub const MSGQFUL: u32 = 0x14;
     pub const INVSERTYP: u32 = 0x15;
     pub const INVESMCLASS: u32 = 0x43;
     pub const THROTTLED: u32 = 0x58;

@@ -123,6 +123,7 @@ pub async fn serve(
         next_sequence: 1,
         receipts_in_flight: HashMap::new(),
         closing: false,
+        window_full: false,
         reader: reader_task.abort_handle(),
     };
     let mut in_flight = FuturesUnordered::new();
@@ -137,6 +138,10 @@ pub async fn serve(
                 match frame {
                     Some(frame) => {
                         last_heard = tokio::time::Instant::now();
+                        session.window_full = session
+                            .bound
+                            .as_ref()
+                            .is_some_and(|b| in_flight.len() >= b.account.window_size as usize);
                         if let Some(work) = session.on_frame(frame).await {
                             in_flight.push(work);
                         }
@@ -210,6 +215,8 @@ struct Session {
     /// deliver_sm sequence numbers awaiting their response: the receipt's message_id.
     receipts_in_flight: HashMap<u32, String>,
     closing: bool,
+    /// The account's window of outstanding submits is used up.
+    window_full: bool,
     /// Stops the reader task: the frames it already read are still served.
     reader: tokio::task::AbortHandle,
 }
@@ -365,6 +372,11 @@ impl Session {
                     self.respond(header.command_id, status::INVBNDSTS, sequence);
                     return None;
                 };
+                if self.window_full {
+                    // More outstanding requests than the account's window: the queue is full.
+                    self.respond(header.command_id, status::MSGQFUL, sequence);
+                    return None;
+                }
                 let gateway = Arc::clone(&self.gateway);
                 let command_id = header.command_id;
                 Some(Box::pin(async move {

@@ -263,6 +263,7 @@ on_both_databases!(
     cancel_and_query_work_until_the_message_is_final,
     shutdown_answers_every_submit_it_accepted,
     a_third_party_codec_interoperates,
+    submits_beyond_the_window_are_refused,
 );
 
 async fn every_bind_outcome_has_its_status(backend: Backend) {
@@ -982,5 +983,39 @@ async fn a_third_party_codec_interoperates(backend: Backend) {
         message_row(&app, &message_id).await["body"],
         "Hello from rusmpp"
     );
+    app.stop().await;
+}
+
+async fn submits_beyond_the_window_are_refused(backend: Backend) {
+    let Some(app) = demo_app(backend, 50).await else {
+        return;
+    };
+    let demo = app
+        .gql(app.admin(), "{ customers { nodes { id } } }", json!({}))
+        .await["customers"]["nodes"][0]["id"]
+        .clone();
+    app.gql(
+        app.admin(),
+        "mutation($c: ID!) { createSmppAccount(input: { customerId: $c, systemId: \"narrow\", password: \"secret1\", windowSize: 2 }) { account { id } } }",
+        json!({ "c": demo }),
+    )
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut esme = Esme::connect(&app).await;
+    assert_eq!(esme.bind(BIND_TRANSCEIVER, "narrow", "secret1").await, 0);
+    let body = submit_body("12065550100", "14255550123", 0, 0, 0, &gsm("windowed"), &[]);
+    for _ in 0..30 {
+        esme.send(SUBMIT_SM, &body).await;
+    }
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        statuses.push(esme.read().await.status);
+    }
+    let accepted = statuses.iter().filter(|s| **s == 0).count();
+    let full = statuses.iter().filter(|s| **s == 0x14).count();
+    assert_eq!(accepted + full, 30, "{statuses:?}");
+    assert!(accepted >= 2 && full >= 1, "window of 2: {statuses:?}");
+    let stored = message::Entity::find().count(&app.db).await.unwrap();
+    assert_eq!(stored as usize, accepted);
     app.stop().await;
 }
