@@ -5,7 +5,7 @@
 //! `frontend/dist`. Cargo reruns this script only when a UI source, the lock file or the
 //! schema changed, so an unchanged tree costs nothing. When npm is missing or the build fails
 //! it prints a warning and leaves an empty `frontend/dist`: the service still builds and
-//! starts, and `/` then says how to build the UI. `BACKOFFICE_SKIP_UI_BUILD=1` skips the UI
+//! starts, `/` then says how to build the UI, and the next cargo build tries again. `BACKOFFICE_SKIP_UI_BUILD=1` skips the UI
 //! build (keeping whatever `frontend/dist` holds).
 
 use std::fs;
@@ -50,6 +50,9 @@ fn main() {
         // An empty folder: the embedded UI is then empty, never a stale or half-built one.
         let _ = fs::remove_dir_all(&dist);
         ensure_dir(&dist);
+        // A missing file is always stale to cargo: every build retries the UI until it builds
+        // (npm installed later, the error fixed), and once it has, cargo stops asking.
+        println!("cargo:rerun-if-changed=frontend/dist/index.html");
     }
 }
 
