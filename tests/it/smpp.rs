@@ -726,6 +726,7 @@ async fn a_number_over_its_throttle_is_refused(backend: Backend) {
     let mut esme = Esme::connect(&app).await;
     assert_eq!(esme.bind(BIND_TRANSMITTER, "demo", "demopass").await, 0);
     let body = submit_body("12065550100", "14255550123", 0, 0, 0, &gsm("burst"), &[]);
+    let started = std::time::Instant::now();
     let mut seqs = Vec::new();
     for _ in 0..10 {
         seqs.push(esme.send(SUBMIT_SM, &body).await);
@@ -878,6 +879,7 @@ async fn shutdown_answers_every_submit_it_accepted(backend: Backend) {
     let mut acknowledged =
         vec![String::from_utf8(first.body[..first.body.len() - 1].to_vec()).unwrap()];
     app.shutdown().await;
+    let mut saw_unbind = false;
     loop {
         let mut header = [0u8; 16];
         match tokio::time::timeout(Duration::from_secs(5), esme.stream.read_exact(&mut header))
@@ -893,6 +895,7 @@ async fn shutdown_answers_every_submit_it_accepted(backend: Backend) {
             u32::from_be_bytes(header[4..8].try_into().unwrap()),
             u32::from_be_bytes(header[8..12].try_into().unwrap()),
         );
+        saw_unbind |= id == UNBIND;
         if id == SUBMIT_SM | RESP && status == 0 {
             acknowledged.push(String::from_utf8(rest[..rest.len() - 1].to_vec()).unwrap());
         }
