@@ -528,8 +528,8 @@ function ManageNumber({ number: n }: { number: NumberRow }) {
           >
             <Stack gap="xs">
               <Group grow align="flex-start">
-                <NumberInput label="Per second" placeholder="kind default" min={1} allowDecimal={false} {...throttleForm.getInputProps('perSecondLimit')} />
-                <NumberInput label="Per day" placeholder="no cap" min={1} allowDecimal={false} {...throttleForm.getInputProps('perDayLimit')} />
+                <NumberInput label="Per second" placeholder="kind default" clampBehavior="none" allowNegative={false} allowDecimal={false} {...throttleForm.getInputProps('perSecondLimit')} />
+                <NumberInput label="Per day" placeholder="no cap" clampBehavior="none" allowNegative={false} allowDecimal={false} {...throttleForm.getInputProps('perDayLimit')} />
               </Group>
               <Group justify="flex-end">
                 <Button type="submit" size="xs" loading={throttle.fetching}>
