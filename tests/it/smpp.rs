@@ -750,7 +750,10 @@ async fn a_number_over_its_throttle_is_refused(backend: Backend) {
     assert!(throttled >= 1, "a burst of 10 at 2/s is throttled");
     assert_eq!(accepted + throttled, 10);
     let stored = message::Entity::find().count(&app.db).await.unwrap();
-    assert_eq!(stored as usize, accepted, "throttled messages are not received");
+    assert_eq!(
+        stored as usize, accepted,
+        "throttled messages are not received"
+    );
     app.stop().await;
 }
 
