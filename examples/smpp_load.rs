@@ -6,6 +6,7 @@
 //! cargo run --release --example smpp_load -- [BINDS] [WINDOW] [MESSAGES] [DATABASE_URL]
 //! cargo run --release --example smpp_load -- 4 64 200000
 //! cargo run --release --example smpp_load -- 4 64 100000 postgres://postgres@127.0.0.1:5432/bench
+//! SIM_DELAY_MS=600000 cargo run --release --example smpp_load   # submits only, no final statuses
 //! ```
 
 use std::collections::HashMap;
@@ -127,7 +128,10 @@ async fn main() -> anyhow::Result<()> {
     let mut settings = Settings::default();
     settings.http.addr = "127.0.0.1:0".into();
     settings.smpp.addr = "127.0.0.1:0".into();
-    settings.smpp.simulator.delay_ms = 1_000;
+    settings.smpp.simulator.delay_ms = std::env::var("SIM_DELAY_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
     settings.database.url = args.get(3).cloned().unwrap_or_else(|| {
         format!(
             "sqlite://{}?mode=rwc",
