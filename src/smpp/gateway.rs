@@ -13,7 +13,7 @@ use super::pdu::{self, status, Bind, BindKind, Submit};
 use super::registry::{SessionCommand, SessionRegistry};
 use super::submission::submission;
 use crate::config::SmppSettings;
-use crate::db::entities::message;
+use crate::db::entities::{message, receipt};
 use crate::messaging::admission::{admit, Admitted, Refusal};
 use crate::messaging::snapshot::{AccountFacts, SnapshotCell};
 use crate::messaging::status::MessageStatus;
@@ -215,31 +215,20 @@ impl Gateway {
 
     /// Sends a customer's pending receipts to a bind that just opened.
     pub async fn flush_pending(&self, customer_id: i64) {
-        match pending_receipts(&self.db, Some(customer_id), None).await {
-            Ok(receipts) => {
-                for r in receipts {
-                    self.dispatch(NewReceipt {
-                        message_id: r.message_id,
-                        customer_id: r.customer_id,
-                        source: r.source,
-                        destination: r.destination,
-                        text: r.text,
-                        message_state: u8::try_from(r.message_state).unwrap_or(0),
-                    })
-                    .await;
-                }
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot read pending receipts"),
-        }
+        self.dispatch_stored(pending_receipts(&self.db, Some(customer_id), None).await)
+            .await;
     }
 
     /// Sends again every receipt still unacknowledged after the retry interval.
     pub async fn resend_unacknowledged(&self) {
-        let before = Utc::now()
-            - chrono::Duration::seconds(
-                i64::try_from(self.settings.receipt_retry_secs).unwrap_or(30),
-            );
-        match pending_receipts(&self.db, None, Some(before)).await {
+        let retry = i64::try_from(self.settings.receipt_retry_secs).unwrap_or(30);
+        let before = Utc::now() - chrono::Duration::seconds(retry);
+        self.dispatch_stored(pending_receipts(&self.db, None, Some(before)).await)
+            .await;
+    }
+
+    async fn dispatch_stored(&self, stored: Result<Vec<receipt::Model>, sea_orm::DbErr>) {
+        match stored {
             Ok(receipts) => {
                 for r in receipts {
                     self.dispatch(NewReceipt {
