@@ -108,8 +108,9 @@ fn compliance_rejection(
     snapshot: &Snapshot,
     submission: &Submission,
     number: &super::snapshot::NumberFacts,
-    country: Option<&str>,
+    destination: &super::address::E164,
 ) -> Option<String> {
+    let country = destination.country.as_deref();
     let customer_active = snapshot
         .customers
         .get(&number.customer_id)
@@ -144,20 +145,11 @@ fn compliance_rejection(
     }
     if snapshot
         .opt_outs
-        .contains(&(number.address.clone(), submission.destination_e164_hint()))
+        .contains(&(number.address.clone(), destination.e164.clone()))
     {
         return Some("the subscriber opted out of this sender".into());
     }
     None
-}
-
-impl Submission {
-    /// The destination's E.164 form when it parses (used for opt-out keys).
-    fn destination_e164_hint(&self) -> String {
-        parse_e164(&self.destination)
-            .map(|n| n.e164)
-            .unwrap_or_else(|_| self.destination.clone())
-    }
 }
 
 /// Decides, throttles and rates one message.
@@ -185,7 +177,7 @@ pub fn admit(
             MessageKind::Sms => fragment_count(&submission.text, submission.encoding, udh_octets),
             MessageKind::Mms => 1,
         });
-    let reject_reason = compliance_rejection(snapshot, &submission, number, country.as_deref());
+    let reject_reason = compliance_rejection(snapshot, &submission, number, &destination);
     if reject_reason.is_none() && !counters.try_reserve(number.id, number.limits, fragments, now) {
         return Err(Refusal::Throttled);
     }

@@ -213,9 +213,10 @@ impl Gateway {
         }
     }
 
-    /// Sends a customer's pending receipts to a bind that just opened.
-    pub async fn flush_pending(&self, customer_id: i64) {
-        self.dispatch_stored(pending_receipts(&self.db, Some(customer_id), None).await)
+    /// Sends a customer's pending receipts to a bind that just opened: those stored before
+    /// it opened (later ones find the bind themselves, so none is sent twice).
+    pub async fn flush_pending(&self, customer_id: i64, bound_at: chrono::DateTime<Utc>) {
+        self.dispatch_stored(pending_receipts(&self.db, Some(customer_id), Some(bound_at)).await)
             .await;
     }
 

@@ -322,7 +322,10 @@ impl Session {
                         self.bound = Some(bound);
                         if receives {
                             let gateway = Arc::clone(&self.gateway);
-                            tokio::spawn(async move { gateway.flush_pending(customer).await });
+                            let bound_at = Utc::now();
+                            tokio::spawn(
+                                async move { gateway.flush_pending(customer, bound_at).await },
+                            );
                         }
                     }
                     Err(refused) => {
