@@ -12,7 +12,7 @@ use crate::compliance::numbers::NumberKind;
 use crate::customers::store as customers;
 use crate::error::AppError;
 use crate::messaging::carrier_store;
-use crate::messaging::fragments::{non_gsm_characters, Encoding};
+use crate::messaging::fragments::{is_non_gsm, Encoding};
 
 /// The price of one message and the lines behind it.
 #[derive(Clone, Debug)]
@@ -47,7 +47,7 @@ pub async fn quote(db: &DatabaseConnection, request: QuoteRequest<'_>) -> Result
         direction: Direction::Mt,
         number_kind: request.number_kind,
         jurisdiction: route.destination.country.clone(),
-        non_gsm: request.encoding != Encoding::Gsm7 || !non_gsm_characters(request.text).is_empty(),
+        non_gsm: is_non_gsm(request.encoding, request.text),
         fragments: request.fragments,
     };
     let fee = match route.carrier.as_ref() {

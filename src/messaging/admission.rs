@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use super::address::parse_e164;
 use super::encoding::DataCoding;
-use super::fragments::{fragment_count, non_gsm_characters, Encoding, DEFAULT_UDH_OCTETS};
+use super::fragments::{fragment_count, is_non_gsm, Encoding, DEFAULT_UDH_OCTETS};
 use super::snapshot::Snapshot;
 use super::status::MessageStatus;
 use super::throttle_counter::ThrottleCounters;
@@ -187,8 +187,7 @@ pub fn admit(
         direction: Direction::Mt,
         number_kind: number.kind,
         jurisdiction: country.clone(),
-        non_gsm: submission.encoding != Encoding::Gsm7
-            || !non_gsm_characters(&submission.text).is_empty(),
+        non_gsm: is_non_gsm(submission.encoding, &submission.text),
         fragments,
     };
     let fee = route

@@ -113,6 +113,12 @@ fn ascii_gsm_septets(bytes: &[u8]) -> Option<u32> {
     (!missing).then_some(len + extensions)
 }
 
+/// True when the message carries characters outside GSM 03.38 (what "non-GSM content" means
+/// for rating): it is sent in another encoding, or its text has such a character.
+pub fn is_non_gsm(encoding: Encoding, text: &str) -> bool {
+    encoding != Encoding::Gsm7 || gsm_septets(text).is_none()
+}
+
 /// One fragment: its text and the units it uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fragment {
@@ -424,6 +430,14 @@ mod tests {
             analyze(&format!("{}’", "a".repeat(70)), 6),
             (Encoding::Ucs2, 2)
         );
+    }
+
+    #[test]
+    fn non_gsm_content_is_any_character_outside_gsm_or_any_other_encoding() {
+        assert!(!is_non_gsm(Encoding::Gsm7, "Plain {GSM} €"));
+        assert!(is_non_gsm(Encoding::Gsm7, "It’s"));
+        assert!(is_non_gsm(Encoding::Ucs2, "Plain"));
+        assert!(is_non_gsm(Encoding::Latin1, "Plain"));
     }
 
     #[test]

@@ -431,7 +431,10 @@ impl Session {
     }
 
     async fn finish_submit(&mut self, outcome: SubmitOutcome) {
-        self.count(command::SUBMIT_SM, outcome.status);
+        // submit_sm or data_sm: the response header names which.
+        let command_id =
+            pdu::Header::parse(&outcome.response).map_or(command::SUBMIT_SM, |h| h.command_id);
+        self.count(command_id, outcome.status);
         self.queue(&outcome.response);
         self.after.push(outcome);
     }
