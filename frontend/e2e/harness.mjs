@@ -31,6 +31,9 @@ export async function startServer() {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`cargo build\` first (or set BACKOFFICE_BIN)`);
   const dir = mkdtempSync(join(tmpdir(), 'bo-e2e-'));
   const adminToken = `e2e-${randomBytes(12).toString('hex')}`;
+  // The service reads every BACKOFFICE_* variable as a setting and refuses unknown ones, so the
+  // harness's own BACKOFFICE_BIN must not reach it.
+  const { BACKOFFICE_BIN: _bin, ...env } = process.env;
   const child = spawn(
     bin,
     [
@@ -40,7 +43,7 @@ export async function startServer() {
     {
       cwd: dir,
       env: {
-        ...process.env,
+        ...env,
         BACKOFFICE_ADMIN_TOKEN: adminToken,
         BACKOFFICE_MAIL__OUTBOX_DIR: join(dir, 'outbox'),
         RUST_LOG: process.env.RUST_LOG ?? 'warn',
@@ -52,15 +55,17 @@ export async function startServer() {
   child.stderr.on('data', (d) => {
     stderr += d;
   });
-  const baseUrl = await new Promise((ok, fail) => {
+  // `listening http=127.0.0.1:PORT smpp=127.0.0.1:PORT` once both listen.
+  const { baseUrl, smpp } = await new Promise((ok, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error(`the service did not start in 60 s:\n${stderr}`)), 60_000);
     child.stdout.on('data', (d) => {
       out += d;
-      const m = /listening http=(\S+)/.exec(out);
+      const m = /listening http=(\S+) smpp=(\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        ok(`http://${m[1]}`);
+        const at = m[2].lastIndexOf(':');
+        ok({ baseUrl: `http://${m[1]}`, smpp: { host: m[2].slice(0, at), port: Number(m[2].slice(at + 1)) } });
       }
     });
     child.on('exit', (code) => {
@@ -70,6 +75,8 @@ export async function startServer() {
   });
   return {
     baseUrl,
+    /** The SMPP listener: `{ host, port }`. */
+    smpp,
     adminToken,
     async graphql(query, variables = {}, key = adminToken) {
       const r = await fetch(`${baseUrl}/graphql`, {
@@ -128,4 +135,11 @@ export async function screenshot(page, name) {
     fullPage: true,
     style: '.mantine-Notifications-root { display: none !important; }',
   });
+}
+
+/** Signs in on the sign-in page with an API key (the admin token or a created key). */
+export async function signIn(page, baseUrl, key) {
+  await page.goto(`${baseUrl}/sign-in`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }

@@ -1,7 +1,7 @@
 // Browser tests of the web UI against the real service: node --test e2e/
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { screenshot, startBrowser, startServer } from './harness.mjs';
+import { screenshot, signIn as signInWith, startBrowser, startServer } from './harness.mjs';
 
 let server;
 let browser;
@@ -20,10 +20,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function signIn(key) {
-  await page.goto(`${server.baseUrl}/sign-in`);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+function signIn(key) {
+  return signInWith(page, server.baseUrl, key);
 }
 
 async function signOut() {
@@ -80,7 +78,7 @@ describe('web UI', () => {
     await page.waitForURL('**/customers');
     await page.getByTestId('customers-table').getByRole('link', { name: 'Demo Co' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    for (const item of ['Customers', 'Numbers & senders', 'Message preview', 'GraphQL explorer']) {
+    for (const item of ['Customers', 'Numbers & senders', 'Messages', 'Message preview', 'GraphQL explorer']) {
       assert.equal(await nav.getByText(item, { exact: true }).count(), 1, item);
     }
     await screenshot(page, '02-customers');

@@ -5,6 +5,8 @@ import { homeFor } from './lib/access';
 import { CustomerDetail } from './pages/CustomerDetail';
 import { EditCustomer, NewCustomer } from './pages/CustomerForm';
 import { CustomersList } from './pages/CustomersList';
+import { MessageDetail } from './pages/MessageDetail';
+import { MessagesList } from './pages/MessagesList';
 import { NotFound } from './pages/NotFound';
 import { CustomerNumbers, NumbersIndex } from './pages/Numbers';
 import { Preview } from './pages/Preview';
@@ -40,6 +42,8 @@ export function App() {
         <Route path="customers/:id/edit" element={<EditCustomer />} />
         <Route path="customers/:id/numbers" element={<CustomerNumbers />} />
         <Route path="numbers" element={<NumbersIndex />} />
+        <Route path="messages" element={<MessagesList />} />
+        <Route path="messages/:id" element={<MessageDetail />} />
         <Route path="preview" element={<Preview />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import {
   IconApi,
   IconBuildingStore,
+  IconInbox,
   IconLogout,
   IconMessage2Bolt,
   IconMessages,
@@ -17,6 +18,7 @@ const ICONS: Record<NavIcon, typeof IconUsers> = {
   customers: IconUsers,
   account: IconBuildingStore,
   numbers: IconPhone,
+  messages: IconInbox,
   preview: IconMessage2Bolt,
   api: IconApi,
 };

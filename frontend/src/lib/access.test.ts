@@ -4,7 +4,13 @@ import { can, homeFor, navFor } from './access';
 describe('navFor', () => {
   it('gives staff the customer list and no account link', () => {
     const labels = navFor('FINANCE', null).map((n) => n.label);
-    expect(labels).toEqual(['Customers', 'Numbers & senders', 'Message preview']);
+    expect(labels).toEqual(['Customers', 'Numbers & senders', 'Messages', 'Message preview']);
+  });
+  it('gives every role that may query messages the Messages page', () => {
+    for (const role of ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
+      expect(navFor(role, role === 'CUSTOMER' ? '7' : null).map((n) => n.to)).toContain('/messages');
+      expect(can(role, 'message.read')).toBe(true);
+    }
   });
   it('gives admins the GraphQL explorer', () => {
     expect(navFor('ADMIN', null).map((n) => n.to)).toContain('/graphql');
@@ -25,6 +31,14 @@ describe('can', () => {
     expect(can('CUSTOMER', 'number.configure')).toBe(false);
     expect(can('COMPLIANCE', 'number.attest')).toBe(true);
     expect(can('ACCOUNT_MANAGER', 'number.attest')).toBe(false);
+  });
+  it('keeps the customer picker and carrier names from customer keys', () => {
+    expect(can('CUSTOMER', 'customer.list')).toBe(false);
+    expect(can('CUSTOMER', 'carrier.read')).toBe(false);
+    for (const role of ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER'] as const) {
+      expect(can(role, 'customer.list')).toBe(true);
+      expect(can(role, 'carrier.read')).toBe(true);
+    }
   });
 });
 

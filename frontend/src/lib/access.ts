@@ -6,23 +6,36 @@ import type { Role } from '../../generated/gql/graphql';
 export type Action =
   | 'customer.create'
   | 'customer.update'
+  | 'customer.list'
   | 'number.create'
   | 'number.configure'
-  | 'number.attest';
+  | 'number.attest'
+  | 'message.read'
+  | 'carrier.read';
+
+const ALL: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'];
+const STAFF: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER'];
 
 const ACTIONS: Record<Action, readonly Role[]> = {
   'customer.create': ['ADMIN', 'ACCOUNT_MANAGER'],
   'customer.update': ['ADMIN', 'ACCOUNT_MANAGER'],
+  // Every role may query customers, but a customer key sees only itself: no list, no picker.
+  'customer.list': STAFF,
   'number.create': ['ADMIN', 'ACCOUNT_MANAGER'],
   'number.configure': ['ADMIN', 'ACCOUNT_MANAGER'],
   'number.attest': ['ADMIN', 'COMPLIANCE'],
+  // `messages` and `message`: every role (the service's CUSTOMER_READERS); customer keys see
+  // their own messages only.
+  'message.read': ALL,
+  // `carriers` is staff only, so a customer key sees a message's carrier id, not its name.
+  'carrier.read': STAFF,
 };
 
 export function can(role: Role, action: Action): boolean {
   return ACTIONS[action].includes(role);
 }
 
-export type NavIcon = 'customers' | 'account' | 'numbers' | 'preview' | 'api';
+export type NavIcon = 'customers' | 'account' | 'numbers' | 'messages' | 'preview' | 'api';
 
 export interface NavItem {
   label: string;
@@ -32,9 +45,6 @@ export interface NavItem {
   /** Opens outside the single-page app (GraphiQL). */
   external?: boolean;
 }
-
-const ALL: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'];
-const STAFF: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER'];
 
 interface NavEntry extends NavItem {
   roles: readonly Role[];
@@ -46,7 +56,7 @@ const NAV: readonly NavEntry[] = [
     to: '/customers',
     icon: 'customers',
     description: 'Accounts, contacts and status',
-    roles: STAFF,
+    roles: ACTIONS['customer.list'],
   },
   {
     label: 'Numbers & senders',
@@ -54,6 +64,13 @@ const NAV: readonly NavEntry[] = [
     icon: 'numbers',
     description: 'Long codes, toll-free, short codes, alphanumeric IDs',
     roles: ALL,
+  },
+  {
+    label: 'Messages',
+    to: '/messages',
+    icon: 'messages',
+    description: 'Traffic, delivery status and charges',
+    roles: ACTIONS['message.read'],
   },
   {
     label: 'Message preview',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeNumberKind, formatDateTime, formatMoney, formatThrottle } from './format';
+import { describeNumberKind, formatDate, formatDateTime, formatMoney, formatThrottle, formatTime, formatTimestamp } from './format';
 
 describe('formatMoney', () => {
   it('keeps exact decimals without float rounding', () => {
@@ -20,5 +20,9 @@ describe('other formats', () => {
     expect(describeNumberKind('ALPHANUMERIC', null)).toBe('Alphanumeric ID');
     expect(formatDateTime('2026-11-22T04:17:07.62+00:00')).toBe('22 Nov 2026, 04:17 UTC');
     expect(formatDateTime(null)).toBe('—');
+    expect(formatTimestamp('2026-11-22T04:17:07.62+00:00')).toBe('22 Nov 2026, 04:17:07 UTC');
+    expect(formatTimestamp(undefined)).toBe('—');
+    expect(formatDate('2026-11-22T00:17:07Z')).toBe('22 Nov 2026');
+    expect(formatTime('2026-11-22T00:17:07Z')).toBe('00:17:07 UTC');
   });
 });

@@ -33,6 +33,46 @@ export function formatDateTime(value: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? value : `${dateTime.format(d)} UTC`;
 }
 
+const timestamp = new Intl.DateTimeFormat('en-GB', {
+  year: 'numeric',
+  month: 'short',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZone: 'UTC',
+});
+
+/** To the second, for events such as a message's submission: "22 Nov 2026, 04:17:07 UTC". */
+export function formatTimestamp(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : `${timestamp.format(d)} UTC`;
+}
+
+const dayOnly = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'short', day: '2-digit', timeZone: 'UTC' });
+const timeOnly = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'UTC',
+});
+
+/** The UTC day of a timestamp: "22 Nov 2026". */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : dayOnly.format(d);
+}
+
+/** The UTC time of day of a timestamp: "04:17:07 UTC". */
+export function formatTime(value: string | null | undefined): string {
+  if (!value) return '—';
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? value : `${timeOnly.format(d)} UTC`;
+}
+
 /**
  * Money as the API sends it (a decimal string, up to 6 places), shown without float rounding:
  * at least the currency's 2 places, more only when they are not zero. "0.042500" → "0.0425".

@@ -1,5 +1,5 @@
 import { Badge, Button, Card, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { IconEdit, IconMessage2Bolt, IconPhone } from '@tabler/icons-react';
+import { IconEdit, IconInbox, IconMessage2Bolt, IconPhone } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../../generated/gql';
@@ -70,6 +70,14 @@ export function CustomerDetail() {
             <>
               <Button variant="default" component={Link} to={`/customers/${id}/numbers`} leftSection={<IconPhone size={16} />}>
                 Numbers & senders
+              </Button>
+              <Button
+                variant="default"
+                component={Link}
+                to={isCustomer ? '/messages' : `/messages?customer=${id}`}
+                leftSection={<IconInbox size={16} />}
+              >
+                Messages
               </Button>
               <Button variant="default" component={Link} to={`/preview?customer=${id}`} leftSection={<IconMessage2Bolt size={16} />}>
                 Preview a message

@@ -1,0 +1,101 @@
+import { Badge, Box, Text, Tooltip, type BadgeProps } from '@mantine/core';
+import { useMemo } from 'react';
+import { useQuery } from 'urql';
+import { graphql } from '../../generated/gql';
+import type { MessageStatus } from '../../generated/gql/graphql';
+import { useSignedIn } from '../api/SessionContext';
+import { can } from '../lib/access';
+import { titleCase } from '../lib/format';
+import { MESSAGE_STATUS_COLORS } from '../lib/messages';
+import { codePoints, markCharacters } from '../lib/preview';
+
+const MessageCarriers = graphql(`
+  query MessageCarriers {
+    carriers {
+      id
+      code
+      name
+    }
+  }
+`);
+
+export function MessageStatusBadge({ status, ...props }: { status: MessageStatus } & BadgeProps) {
+  return (
+    <Badge color={MESSAGE_STATUS_COLORS[status]} variant="light" {...props}>
+      {titleCase(status)}
+    </Badge>
+  );
+}
+
+export interface CarrierName {
+  code: string;
+  name: string;
+}
+
+/** Carriers by id, for roles that may read them (a customer key may not: an empty map). */
+export function useCarrierNames(): Map<string, CarrierName> {
+  const session = useSignedIn();
+  const [{ data }] = useQuery({ query: MessageCarriers, pause: !can(session.role, 'carrier.read') });
+  return useMemo(() => new Map((data?.carriers ?? []).map((c) => [c.id, { code: c.code, name: c.name }])), [data]);
+}
+
+/** A carrier by its code, with its name on hover; the bare id when the name is not known. */
+export function CarrierLabel({ id, carriers }: { id: string | null | undefined; carriers: Map<string, CarrierName> }) {
+  if (!id) {
+    return (
+      <Text span size="sm" c="dimmed">
+        —
+      </Text>
+    );
+  }
+  const c = carriers.get(id);
+  if (!c) {
+    return (
+      <Text span size="sm">
+        #{id}
+      </Text>
+    );
+  }
+  return (
+    <Tooltip label={c.name}>
+      <Text span size="sm">
+        {c.code}
+      </Text>
+    </Tooltip>
+  );
+}
+
+/** A message text (or one fragment of it) with invisible and UCS-2-forcing characters marked. */
+export function MessageText({ text, flagged = [] }: { text: string; flagged?: readonly string[] }) {
+  return (
+    <Box
+      p="sm"
+      bg="gray.0"
+      style={{
+        borderRadius: 'var(--mantine-radius-sm)',
+        border: '1px solid var(--mantine-color-gray-3)',
+        whiteSpace: 'pre-wrap',
+        wordBreak: 'break-word',
+        fontFamily: 'var(--mantine-font-family-monospace)',
+        fontSize: 'var(--mantine-font-size-sm)',
+      }}
+    >
+      {markCharacters(text, flagged).map((s, j) =>
+        s.flagged ? (
+          <Tooltip key={j} label={`${codePoints(s.text)} forces UCS-2`}>
+            <mark style={{ background: 'var(--mantine-color-orange-2)', borderRadius: 3, padding: '0 1px' }}>
+              {s.visible ?? s.text}
+            </mark>
+          </Tooltip>
+        ) : s.visible ? (
+          <span key={j} style={{ color: 'var(--mantine-color-gray-5)' }}>
+            {s.visible}
+            {s.text === '\n' ? '\n' : ''}
+          </span>
+        ) : (
+          <span key={j}>{s.text}</span>
+        ),
+      )}
+    </Box>
+  );
+}

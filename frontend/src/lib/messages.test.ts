@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import {
+  chargeKindLabel,
+  dataCodingLabel,
+  dayRange,
+  elapsed,
+  filtersToParams,
+  findNumber,
+  formatErrorCode,
+  hasFilters,
+  isFinalStatus,
+  matchingSplit,
+  messageEncoding,
+  noFilters,
+  parseFilters,
+  statusHistory,
+} from './messages';
+
+describe('statusHistory', () => {
+  const submittedAt = '2026-11-22T04:17:07.100Z';
+  const doneAt = '2026-11-22T04:17:07.305Z';
+
+  it('shows a delivered message accepted at submission and delivered when done', () => {
+    const h = statusHistory({ status: 'DELIVERED', submittedAt, doneAt, errorCode: 0 });
+    expect(h.awaitingFinal).toBe(false);
+    expect(h.steps.map((s) => [s.status, s.at, s.current])).toEqual([
+      ['ACCEPTED', submittedAt, false],
+      ['DELIVERED', doneAt, true],
+    ]);
+    expect(h.steps[1]?.description).not.toMatch(/error/);
+  });
+
+  it('names the error code of a failed delivery', () => {
+    const h = statusHistory({ status: 'UNDELIVERABLE', submittedAt, doneAt, errorCode: 1 });
+    expect(h.steps[1]).toMatchObject({ status: 'UNDELIVERABLE', at: doneAt, current: true });
+    expect(h.steps[1]?.description).toMatch(/error 001/);
+  });
+
+  it('keeps a final status whose time the record lacks, without inventing one', () => {
+    const h = statusHistory({ status: 'EXPIRED', submittedAt, doneAt: null });
+    expect(h.steps[1]).toMatchObject({ status: 'EXPIRED', at: null });
+  });
+
+  it('shows a message still in flight as awaiting its final status', () => {
+    const accepted = statusHistory({ status: 'ACCEPTED', submittedAt, doneAt: null });
+    expect(accepted.steps.map((s) => s.status)).toEqual(['ACCEPTED']);
+    expect(accepted.steps[0]?.current).toBe(true);
+    expect(accepted.awaitingFinal).toBe(true);
+
+    // ENROUTE has no timestamp of its own; a stray doneAt does not make it final.
+    const enroute = statusHistory({ status: 'ENROUTE', submittedAt, doneAt });
+    expect(enroute.steps.map((s) => [s.status, s.at, s.current])).toEqual([
+      ['ACCEPTED', submittedAt, false],
+      ['ENROUTE', null, true],
+    ]);
+    expect(enroute.awaitingFinal).toBe(true);
+  });
+
+  it('shows a rejected message as refused at admission with its reason, never accepted', () => {
+    const h = statusHistory({ status: 'REJECTED', submittedAt, doneAt: submittedAt, rejectReason: 'subscriber opted out' });
+    expect(h.steps).toHaveLength(1);
+    expect(h.steps[0]).toMatchObject({ status: 'REJECTED', at: submittedAt, current: true });
+    expect(h.steps[0]?.description).toMatch(/subscriber opted out/);
+    expect(h.awaitingFinal).toBe(false);
+    // Without doneAt the rejection happened at submission.
+    expect(statusHistory({ status: 'REJECTED', submittedAt }).steps[0]?.at).toBe(submittedAt);
+  });
+
+  it('covers cancelled messages', () => {
+    const h = statusHistory({ status: 'CANCELLED', submittedAt, doneAt });
+    expect(h.steps.map((s) => s.status)).toEqual(['ACCEPTED', 'CANCELLED']);
+    expect(isFinalStatus('CANCELLED')).toBe(true);
+    expect(isFinalStatus('ENROUTE')).toBe(false);
+  });
+});
+
+describe('elapsed', () => {
+  it('reads a duration between two timestamps', () => {
+    expect(elapsed('2026-11-22T04:17:07.100Z', '2026-11-22T04:17:07.305Z')).toBe('205 ms');
+    expect(elapsed('2026-11-22T04:17:00Z', '2026-11-22T04:17:04.2Z')).toBe('4.2 s');
+    expect(elapsed('2026-11-22T04:17:00Z', '2026-11-22T04:20:05Z')).toBe('3 min 5 s');
+    expect(elapsed('2026-11-22T04:00:00Z', '2026-11-22T06:10:00Z')).toBe('2 h 10 min');
+    expect(elapsed('2026-11-22T00:00:00Z', '2026-11-25T04:00:00Z')).toBe('3 d 4 h');
+    expect(elapsed('2026-11-22T00:00:00Z', null)).toBeNull();
+    expect(elapsed('2026-11-22T00:00:01Z', '2026-11-22T00:00:00Z')).toBeNull();
+  });
+});
+
+describe('filters in the query string', () => {
+  it('round-trips every filter', () => {
+    const f = {
+      customer: '1',
+      status: 'DELIVERED' as const,
+      direction: 'MT' as const,
+      number: '+12065550100',
+      from: '2026-11-01',
+      to: '2026-11-30',
+      pageSize: 50,
+    };
+    const params = filtersToParams(f);
+    expect(params.toString()).toBe(
+      'customer=1&status=DELIVERED&direction=MT&number=%2B12065550100&from=2026-11-01&to=2026-11-30&size=50',
+    );
+    expect(parseFilters(params)).toEqual(f);
+    expect(hasFilters(f)).toBe(true);
+  });
+
+  it('names nothing for the unfiltered list and ignores what it does not know', () => {
+    expect(filtersToParams(noFilters).toString()).toBe('');
+    expect(hasFilters({ ...noFilters, pageSize: 100 })).toBe(false);
+    expect(parseFilters(new URLSearchParams('status=LOST&direction=UP&size=7&from=yesterday&number=%20%20'))).toEqual(
+      noFilters,
+    );
+  });
+});
+
+describe('dayRange', () => {
+  it('turns whole UTC days into the API bounds, the end day included', () => {
+    expect(dayRange('2026-11-01', '2026-11-30')).toEqual({
+      from: '2026-11-01T00:00:00Z',
+      to: '2026-12-01T00:00:00Z',
+      error: null,
+    });
+    expect(dayRange('', '2026-12-31')).toEqual({ from: null, to: '2027-01-01T00:00:00Z', error: null });
+    expect(dayRange('2028-02-28', '2028-02-28').to).toBe('2028-02-29T00:00:00Z');
+    expect(dayRange('', '')).toEqual({ from: null, to: null, error: null });
+  });
+  it('refuses a reversed or malformed range', () => {
+    expect(dayRange('2026-11-30', '2026-11-01').error).toMatch(/before the start/);
+    expect(dayRange('2026-02-30', '').error).toMatch(/YYYY-MM-DD/);
+  });
+});
+
+describe('findNumber', () => {
+  const numbers = [
+    { id: '1', address: '+12065550100' },
+    { id: '2', address: '55501' },
+    { id: '3', address: 'DEMOCO' },
+  ];
+  it('finds a number however its address is typed', () => {
+    expect(findNumber('+12065550100', numbers)?.id).toBe('1');
+    expect(findNumber('12065550100', numbers)?.id).toBe('1');
+    expect(findNumber('(206) 555-0100', numbers)?.id).toBe('1');
+    expect(findNumber(' 55501 ', numbers)?.id).toBe('2');
+    expect(findNumber('democo', numbers)?.id).toBe('3');
+  });
+  it('finds nothing for another address or an empty text', () => {
+    expect(findNumber('+12065550101', numbers)).toBeNull();
+    expect(findNumber('5550', numbers)).toBeNull();
+    expect(findNumber('', numbers)).toBeNull();
+  });
+});
+
+describe('matchingSplit', () => {
+  it('picks the split that agrees with the record, else none', () => {
+    const six = { udhOctets: 6, encoding: 'GSM7' as const, fragmentCount: 2 };
+    const seven = { udhOctets: 7, encoding: 'GSM7' as const, fragmentCount: 3 };
+    expect(matchingSplit({ encoding: 'gsm7', fragmentCount: 2 }, [six, seven])).toBe(six);
+    expect(matchingSplit({ encoding: 'gsm7', fragmentCount: 3 }, [six, seven])).toBe(seven);
+    expect(matchingSplit({ encoding: 'gsm7', fragmentCount: 4 }, [six, seven])).toBeNull();
+    expect(matchingSplit({ encoding: 'latin1', fragmentCount: 2 }, [six, seven])).toBeNull();
+    expect(matchingSplit({ encoding: 'gsm7', fragmentCount: 2 }, [undefined, null])).toBeNull();
+  });
+});
+
+describe('labels', () => {
+  it('names encodings, data codings, charge kinds and error codes', () => {
+    expect(messageEncoding('ucs2')).toBe('UCS2');
+    expect(messageEncoding('GSM7')).toBe('GSM7');
+    expect(messageEncoding('utf8')).toBeNull();
+    expect(dataCodingLabel(0)).toBe('0 · SMSC default alphabet (GSM 03.38)');
+    expect(dataCodingLabel(8)).toBe('8 · UCS-2');
+    expect(dataCodingLabel(4)).toBe('4');
+    expect(chargeKindLabel('usage')).toBe('Usage (rate card)');
+    expect(chargeKindLabel('carrier_fee')).toBe('Carrier fee (pass-through)');
+    expect(chargeKindLabel('surcharge')).toBe('surcharge');
+    expect(formatErrorCode(1)).toBe('001');
+    expect(formatErrorCode(0)).toBe('000');
+    expect(formatErrorCode(null)).toBe('—');
+  });
+});
