@@ -104,6 +104,17 @@ impl App {
         &self.db
     }
 
+    /// Reloads admission's in-memory view now (after seeding, say), so the first bind and
+    /// submit see the data instead of waiting for the next periodic refresh.
+    pub async fn refresh_admission(&self) -> anyhow::Result<()> {
+        self.gateway
+            .snapshot
+            .refresh(&self.db, &self.settings.throttle, &self.settings.compliance)
+            .await
+            .context("reloading the admission snapshot")?;
+        Ok(())
+    }
+
     /// Serves until `shutdown` completes, then stops accepting, lets in-flight work finish
     /// and closes the pool.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {

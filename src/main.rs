@@ -133,6 +133,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 let id = backoffice::demo::seed(app.db())
                     .await
                     .context("seeding demo data")?;
+                app.refresh_admission().await?;
                 tracing::info!(customer_id = id, "demo data ready");
             }
             println!(

@@ -388,7 +388,7 @@ async fn a_message_is_stored_rated_and_receipted_with_the_exact_text(backend: Ba
         ))
         .await;
     assert_eq!(status, 0);
-    assert_eq!(id.len(), 20);
+    assert_eq!(id.len(), 22);
     let (text, tlvs, esm) = esme.receipt().await;
     assert_eq!(esm, 0x04);
     let pattern = format!("id:{id} sub:001 dlvrd:001 submit date:");
