@@ -128,7 +128,7 @@ async fn main() -> anyhow::Result<()> {
     let mut settings = Settings::default();
     settings.http.addr = "127.0.0.1:0".into();
     settings.smpp.addr = "127.0.0.1:0".into();
-    settings.smpp.simulator.delay_ms = std::env::var("SIM_DELAY_MS")
+    settings.carriers.simulator.delay_ms = std::env::var("SIM_DELAY_MS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000);

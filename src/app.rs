@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use sea_orm::DatabaseConnection;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -13,11 +14,14 @@ use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::http::HttpState;
+use crate::messaging::connectors::{CarrierEvent, Connector, Simulator};
+use crate::messaging::router::CarrierRouter;
 use crate::messaging::snapshot::{Snapshot, SnapshotCell};
 use crate::messaging::store::MessageWriter;
 use crate::metrics::Metrics;
 use crate::smpp::gateway::Gateway;
 use crate::smpp::registry::SessionRegistry;
+use crate::smpp::upstream::UpstreamConnector;
 use crate::smpp::SmppListener;
 
 /// The service with its listeners bound and its database migrated, not yet serving.
@@ -30,6 +34,7 @@ pub struct App {
     smpp_addr: SocketAddr,
     gateway: Arc<Gateway>,
     writer_task: tokio::task::JoinHandle<()>,
+    events: mpsc::Receiver<CarrierEvent>,
 }
 
 impl App {
@@ -49,6 +54,19 @@ impl App {
             .context("loading the admission snapshot")?;
         let (writer, writer_task) =
             MessageWriter::start(db.clone(), settings.smpp.write_batch_max, metrics.clone());
+        let (carrier_events, events) = mpsc::channel(4096);
+        let mut connectors: Vec<Arc<dyn Connector>> = vec![Simulator::new(
+            settings.carriers.simulator.clone(),
+            carrier_events.clone(),
+        )];
+        for (name, upstream) in &settings.carriers.upstream {
+            connectors.push(UpstreamConnector::new(
+                name,
+                upstream.clone(),
+                carrier_events.clone(),
+            ));
+        }
+        drop(carrier_events);
         let gateway = Arc::new(Gateway {
             db: db.clone(),
             snapshot: SnapshotCell::new(snapshot),
@@ -57,9 +75,14 @@ impl App {
             sessions: Arc::clone(&sessions),
             metrics: metrics.clone(),
             settings: settings.smpp.clone(),
+            carriers: settings.carriers.clone(),
+            router: CarrierRouter::new(&settings.carriers, connectors),
+            throttle: settings.throttle.clone(),
+            compliance: settings.compliance.clone(),
+            mo_lock: Default::default(),
         });
         let state = HttpState {
-            schema: crate::graphql::build_schema(db.clone(), settings, Arc::clone(&sessions)),
+            schema: crate::graphql::build_schema(db.clone(), settings, Arc::clone(&gateway)),
             db: db.clone(),
             admin_token: settings.auth.admin_token.clone().filter(|t| !t.is_empty()),
             metrics,
@@ -88,6 +111,7 @@ impl App {
             smpp_addr,
             gateway,
             writer_task,
+            events,
         })
     }
 
@@ -122,6 +146,22 @@ impl App {
         let mut http = tokio::spawn(self.http);
         let stop = CancellationToken::new();
         let tasks = TaskTracker::new();
+        let recovered = self
+            .gateway
+            .recover_outbound()
+            .await
+            .context("recovering the outbound queue")?;
+        if recovered > 0 {
+            tracing::info!(messages = recovered, "outbound queue recovered");
+        }
+        let carriers = self.gateway.start_carriers(self.events, stop.clone());
+        let upstream: Vec<_> = self
+            .gateway
+            .router
+            .lanes()
+            .filter_map(|lane| lane.connector.start(stop.clone()))
+            .collect();
+
         let smpp = tokio::spawn(self.smpp.run(
             Arc::clone(&self.gateway),
             stop.clone(),
@@ -152,6 +192,9 @@ impl App {
             tracing::warn!("SMPP connections still open after 10s; closing anyway");
         }
         let _ = background.await;
+        for task in carriers.into_iter().chain(upstream) {
+            let _ = task.await;
+        }
         // The writer ends once the last handle is gone and its queue is written.
         drop(self.gateway);
         if tokio::time::timeout(Duration::from_secs(10), self.writer_task)

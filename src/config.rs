@@ -6,7 +6,7 @@
 //! expect them: `DATABASE_URL` (= `database.url`) and `BACKOFFICE_ADMIN_TOKEN`
 //! (= `auth.admin_token`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -32,6 +32,7 @@ pub struct Settings {
     pub graphql: GraphqlSettings,
     pub compliance: ComplianceSettings,
     pub throttle: ThrottleSettings,
+    pub carriers: CarrierSettings,
 }
 
 /// The HTTP listener (GraphQL, UI, health, metrics).
@@ -74,7 +75,6 @@ pub struct SmppSettings {
     pub write_batch_max: usize,
     /// Unacknowledged receipts are sent again after this long.
     pub receipt_retry_secs: u64,
-    pub simulator: SimulatorSettings,
 }
 
 impl Default for SmppSettings {
@@ -87,26 +87,110 @@ impl Default for SmppSettings {
             cache_refresh_ms: 500,
             write_batch_max: 1_000,
             receipt_retry_secs: 30,
-            simulator: SimulatorSettings::default(),
         }
     }
 }
 
-/// The built-in carrier simulator, which decides outcomes until real carriers are wired.
+/// Carrier connections: which connector serves each carrier, the upstream SMSCs, the
+/// simulator, and how the outbound queue retries and expires.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CarrierSettings {
+    /// The connector for carriers with no route below and for unknown destinations:
+    /// `simulator` or the name of an `upstream` entry.
+    pub default_connector: String,
+    /// Carrier code (`ATT`) to connector name.
+    pub routes: BTreeMap<String, String>,
+    /// Upstream SMSCs this service binds to as an ESME, by connector name.
+    pub upstream: BTreeMap<String, UpstreamSettings>,
+    pub simulator: SimulatorSettings,
+    /// First wait after a temporary failure (throttled, queue full, connection lost); it
+    /// doubles with each try up to `retry_max_ms`.
+    pub retry_base_ms: u64,
+    pub retry_max_ms: u64,
+    /// Validity of a message that names none: still queued after this, it is EXPIRED.
+    pub default_validity_secs: u64,
+}
+
+impl Default for CarrierSettings {
+    fn default() -> Self {
+        Self {
+            default_connector: SIMULATOR.into(),
+            routes: BTreeMap::new(),
+            upstream: BTreeMap::new(),
+            simulator: SimulatorSettings::default(),
+            retry_base_ms: 500,
+            retry_max_ms: 60_000,
+            default_validity_secs: 48 * 3600,
+        }
+    }
+}
+
+/// The name of the built-in carrier simulator as a connector.
+pub const SIMULATOR: &str = "simulator";
+
+/// The bind to one upstream SMSC.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct UpstreamSettings {
+    /// `HOST:PORT` of the carrier's SMSC.
+    pub addr: String,
+    pub system_id: String,
+    pub password: String,
+    pub system_type: String,
+    /// `transmitter`, `receiver` or `transceiver`.
+    pub bind: String,
+    /// Submits outstanding at once.
+    pub window: usize,
+    /// Seconds between our enquire_links; a link silent for three of them is reconnected.
+    pub enquire_link_secs: u64,
+    /// Longest wait between reconnection attempts (the wait doubles from one second).
+    pub reconnect_max_secs: u64,
+    /// How long a submit may wait for its response before it counts as a temporary failure.
+    pub response_timeout_secs: u64,
+}
+
+impl Default for UpstreamSettings {
+    fn default() -> Self {
+        Self {
+            addr: String::new(),
+            system_id: String::new(),
+            password: String::new(),
+            system_type: String::new(),
+            bind: "transceiver".into(),
+            window: 10,
+            enquire_link_secs: 30,
+            reconnect_max_secs: 30,
+            response_timeout_secs: 30,
+        }
+    }
+}
+
+/// The built-in carrier simulator: it acknowledges every submit and reports a final status
+/// later, by destination, so every path can be shown without a real carrier.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct SimulatorSettings {
-    /// Delay between acceptance and the final status.
+    /// Delay between the carrier's acknowledgement and the final status.
     pub delay_ms: u64,
+    /// Delay before a submit is acknowledged.
+    pub ack_delay_ms: u64,
+    /// Submits the simulator takes at once.
+    pub window: usize,
     /// Destinations starting with one of these E.164 prefixes are undeliverable.
     pub undeliverable_prefixes: Vec<String>,
+    /// Destinations starting with one of these are refused at submit (a permanent failure).
+    pub refused_prefixes: Vec<String>,
 }
 
 impl Default for SimulatorSettings {
     fn default() -> Self {
         Self {
             delay_ms: 200,
+            ack_delay_ms: 0,
+            window: 1_000,
             undeliverable_prefixes: vec!["+1503555019".into()],
+            refused_prefixes: vec!["+1503555018".into()],
         }
     }
 }
@@ -292,6 +376,39 @@ impl Settings {
             if crate::compliance::numbers::NANP_HOME_COUNTRIES.contains(&country.as_str()) {
                 return Err(SettingsError::Rule(format!(
                     "compliance.alphanumeric_countries: alphanumeric sender IDs may never send to {country}"
+                )));
+            }
+        }
+        let carriers = &self.carriers;
+        let known = |name: &str| name == SIMULATOR || carriers.upstream.contains_key(name);
+        if !known(&carriers.default_connector) {
+            return Err(SettingsError::Rule(format!(
+                "carriers.default_connector: {:?} is neither \"simulator\" nor an upstream entry",
+                carriers.default_connector
+            )));
+        }
+        for (carrier, connector) in &carriers.routes {
+            if !known(connector) {
+                return Err(SettingsError::Rule(format!(
+                    "carriers.routes.{carrier}: {connector:?} is neither \"simulator\" nor an upstream entry"
+                )));
+            }
+        }
+        for (name, upstream) in &carriers.upstream {
+            if name == SIMULATOR {
+                return Err(SettingsError::Rule(
+                    "carriers.upstream: \"simulator\" is the built-in connector's name".into(),
+                ));
+            }
+            if !["transmitter", "receiver", "transceiver"].contains(&upstream.bind.as_str()) {
+                return Err(SettingsError::Rule(format!(
+                    "carriers.upstream.{name}.bind: {:?} is not transmitter, receiver or transceiver",
+                    upstream.bind
+                )));
+            }
+            if upstream.addr.is_empty() || upstream.system_id.is_empty() {
+                return Err(SettingsError::Rule(format!(
+                    "carriers.upstream.{name}: addr and system_id are required"
                 )));
             }
         }

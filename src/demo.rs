@@ -142,6 +142,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<i64, AppError> {
                 max_binds: 4,
                 window_size: 64,
                 allowed_networks: Vec::new(),
+                reassemble_mo: true,
             },
         )
         .await?;

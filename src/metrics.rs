@@ -1,8 +1,8 @@
 //! Prometheus metrics, served as text at `/metrics`.
 
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
-    TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry, TextEncoder,
 };
 
 /// The service's metrics; cloned cheaply into each HTTP worker.
@@ -23,6 +23,14 @@ pub struct Metrics {
     pub commit_batch_size: Histogram,
     /// Time one group commit takes.
     pub commit_duration: Histogram,
+    /// Messages waiting in each carrier connection's queue.
+    pub outbound_queued: IntGaugeVec,
+    /// Admission to the carrier's acknowledgement, per carrier.
+    pub carrier_ack_seconds: HistogramVec,
+    /// Admission to a DELIVERED receipt, per carrier.
+    pub delivery_seconds: HistogramVec,
+    /// Temporary failures retried, per connector.
+    pub carrier_retries: IntCounterVec,
 }
 
 impl Metrics {
@@ -60,6 +68,40 @@ impl Metrics {
             "commit_duration_seconds",
             "Time one group commit takes",
         ))?;
+        let outbound_queued = IntGaugeVec::new(
+            Opts::new(
+                "outbound_queued",
+                "Messages waiting for their carrier connection",
+            ),
+            &["connector"],
+        )?;
+        let transmission = [
+            0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 3600.0,
+        ];
+        let carrier_ack_seconds = HistogramVec::new(
+            HistogramOpts::new(
+                "carrier_ack_seconds",
+                "Admission to the carrier's acknowledgement",
+            )
+            .buckets(transmission.to_vec()),
+            &["carrier"],
+        )?;
+        let delivery_seconds = HistogramVec::new(
+            HistogramOpts::new("delivery_seconds", "Admission to a delivered receipt")
+                .buckets(transmission.to_vec()),
+            &["carrier"],
+        )?;
+        let carrier_retries = IntCounterVec::new(
+            Opts::new(
+                "carrier_retries_total",
+                "Temporary carrier failures retried",
+            ),
+            &["connector"],
+        )?;
+        registry.register(Box::new(outbound_queued.clone()))?;
+        registry.register(Box::new(carrier_ack_seconds.clone()))?;
+        registry.register(Box::new(delivery_seconds.clone()))?;
+        registry.register(Box::new(carrier_retries.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_duration.clone()))?;
         registry.register(Box::new(smpp_binds.clone()))?;
@@ -76,6 +118,10 @@ impl Metrics {
             admission_duration,
             commit_batch_size,
             commit_duration,
+            outbound_queued,
+            carrier_ack_seconds,
+            delivery_seconds,
+            carrier_retries,
         })
     }
 

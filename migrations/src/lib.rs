@@ -9,6 +9,7 @@ mod m20261122_000001_create_customers_api_keys_audit_log;
 mod m20261122_000002_create_master_data;
 mod m20261122_000003_create_rate_cards;
 mod m20261122_000004_create_messages;
+mod m20261201_000005_outbound_queue_and_mo;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_master_data::Migration),
             Box::new(m20261122_000003_create_rate_cards::Migration),
             Box::new(m20261122_000004_create_messages::Migration),
+            Box::new(m20261201_000005_outbound_queue_and_mo::Migration),
         ]
     }
 }

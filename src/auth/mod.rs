@@ -64,6 +64,15 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
+    /// The service acting on its own (an MO keyword, a job), named in the audit log.
+    pub fn system(actor: &str) -> Self {
+        Self {
+            role: Role::Admin,
+            customer_id: None,
+            actor: actor.into(),
+        }
+    }
+
     /// The operator running a CLI command on the server itself.
     pub fn cli() -> Self {
         Self {

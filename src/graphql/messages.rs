@@ -16,7 +16,11 @@ use crate::billing::rating::{Direction, MessageKind};
 use crate::db::entities::{message, message_charge};
 use crate::db::page::{self, Direction as PageDirection};
 use crate::error::AppError;
+use crate::messaging::connectors::InboundMessage;
+use crate::messaging::dispatch::CancelOutcome;
+use crate::messaging::encoding::DataCoding;
 use crate::messaging::status::MessageStatus;
+use crate::smpp::gateway::Gateway;
 use crate::smpp::registry::SessionRegistry;
 
 /// An amount in a currency.
@@ -72,6 +76,34 @@ impl Message {
     }
     async fn carrier_id(&self) -> Option<ID> {
         self.0.carrier_id.map(|id| ID(id.to_string()))
+    }
+    /// The carrier's code (`ATT`), when the destination's carrier is known.
+    async fn carrier_code(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        let gateway = ctx.data::<Arc<Gateway>>()?;
+        Ok(self
+            .0
+            .carrier_id
+            .and_then(|id| gateway.snapshot.get().carrier_codes.get(&id).cloned()))
+    }
+    /// SMPP priority_flag: 0 (lowest) to 3; the outbound queue sends higher first.
+    async fn priority(&self) -> i16 {
+        self.0.priority
+    }
+    /// The end of its validity period: still queued then, it expires.
+    async fn expires_at(&self) -> Option<DateTime<Utc>> {
+        self.0.expires_at
+    }
+    /// When the carrier acknowledged it (ENROUTE).
+    async fn sent_at(&self) -> Option<DateTime<Utc>> {
+        self.0.sent_at
+    }
+    /// The carrier connection it left by.
+    async fn connector(&self) -> Option<&str> {
+        self.0.connector.as_deref()
+    }
+    /// The carrier's own id for it.
+    async fn carrier_message_id(&self) -> Option<&str> {
+        self.0.carrier_message_id.as_deref()
     }
     async fn status(&self) -> MessageStatus {
         self.0.status
@@ -259,5 +291,146 @@ impl MessageQuery {
                 bound_at: s.bound_at,
             })
             .collect())
+    }
+}
+
+/// A message from a subscriber, as the simulator's carrier would deliver it.
+#[derive(InputObject)]
+#[graphql(name = "InjectInboundInput")]
+pub struct InjectInboundInput {
+    /// The subscriber (E.164).
+    pub source: String,
+    /// Our number or short code it is sent to.
+    pub destination: String,
+    pub text: String,
+    /// For one part of a long message: its reference, total and place (1-based).
+    pub part: Option<MessagePartInput>,
+}
+
+/// One part of a long message.
+#[derive(InputObject)]
+#[graphql(name = "MessagePartInput")]
+pub struct MessagePartInput {
+    pub reference: u16,
+    pub total: u8,
+    pub seq: u8,
+}
+
+#[derive(Default)]
+pub struct MessageMutation;
+
+#[Object]
+impl MessageMutation {
+    /// Cancels a message still waiting for its carrier (`CONFLICT` once the carrier has it or
+    /// it is final).
+    #[graphql(guard = "RoleGuard::new(ADMINS)")]
+    async fn cancel_message(&self, ctx: &Context<'_>, id: ID) -> Result<Message> {
+        let gateway = ctx.data::<Arc<Gateway>>()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        match gateway.cancel(None, id.as_str()).await {
+            CancelOutcome::Cancelled => {}
+            CancelOutcome::NotFound => {
+                return Err(AppError::NotFound(format!("message {}", id.as_str()))).gql()
+            }
+            CancelOutcome::TooLate(status) => {
+                return Err(AppError::Conflict(format!(
+                    "the message is {status:?}: only a message still waiting for its carrier can be cancelled"
+                )))
+                .gql()
+            }
+            CancelOutcome::Failed(e) => return Err(AppError::Internal(anyhow::anyhow!(e))).gql(),
+        }
+        let found = gateway
+            .find_message(None, id.as_str())
+            .await
+            .ok_or_else(|| AppError::NotFound(format!("message {}", id.as_str())))
+            .gql()?;
+        crate::audit::record(
+            db,
+            caller(ctx)?,
+            "cancelMessage",
+            "message",
+            found.id,
+            serde_json::json!({ "message_id": found.message_id }),
+        )
+        .await
+        .map_err(AppError::from)
+        .gql()?;
+        Ok(Message(found))
+    }
+
+    /// The simulator's carrier delivers an MO message (a subscriber writing to one of our
+    /// numbers): stored, rated, and delivered to the customer like any MO. Returns the stored
+    /// message.
+    #[graphql(guard = "RoleGuard::new(ADMINS)")]
+    async fn inject_inbound(
+        &self,
+        ctx: &Context<'_>,
+        input: InjectInboundInput,
+    ) -> Result<Message> {
+        let gateway = ctx.data::<Arc<Gateway>>()?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let source = crate::messaging::address::parse_e164(&input.source)
+            .map_err(|e| AppError::invalid_field("source", e.to_string()))
+            .gql()?
+            .e164;
+        let destination = input.destination.trim().to_owned();
+        if !gateway.snapshot.get().numbers.contains_key(&destination) {
+            return Err(AppError::invalid_field(
+                "destination",
+                "not one of our numbers",
+            ))
+            .gql();
+        }
+        let coding = match crate::messaging::fragments::encoding_for_text(&input.text) {
+            crate::messaging::fragments::Encoding::Gsm7 => DataCoding::Gsm7,
+            _ => DataCoding::Ucs2,
+        };
+        let octets = crate::messaging::encoding::encode(coding, &input.text)
+            .map_err(|e| AppError::invalid_field("text", e.to_string()))
+            .gql()?;
+        let concat = match input.part {
+            Some(p) if p.seq == 0 || p.seq > p.total => {
+                return Err(AppError::invalid_field("part.seq", "must be 1 to total")).gql()
+            }
+            Some(p) => Some(crate::messaging::admission::Concat {
+                reference: p.reference,
+                total: p.total,
+                seq: p.seq,
+            }),
+            None => None,
+        };
+        let message_id = gateway
+            .receive_mo(
+                crate::config::SIMULATOR,
+                InboundMessage {
+                    source,
+                    destination,
+                    data_coding: coding.octet(),
+                    octets,
+                    concat,
+                    received_at: chrono::Utc::now(),
+                },
+            )
+            .await
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the MO message was not stored")))
+            .gql()?;
+        let found = gateway
+            .find_message(None, &message_id)
+            .await
+            .ok_or_else(|| AppError::NotFound(format!("message {message_id}")))
+            .gql()?;
+        crate::audit::record(
+            db,
+            caller(ctx)?,
+            "injectInbound",
+            "message",
+            found.id,
+            serde_json::json!({ "message_id": found.message_id }),
+        )
+        .await
+        .map_err(AppError::from)
+        .gql()?;
+        Ok(Message(found))
     }
 }

@@ -45,6 +45,7 @@ pub struct Mutation(
     smpp_accounts::SmppAccountMutation,
     opt_outs::OptOutMutation,
     billing::BillingMutation,
+    messages::MessageMutation,
 );
 
 /// The schema type served at `/graphql`.
@@ -60,11 +61,12 @@ pub fn schema_builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 pub fn build_schema(
     db: DatabaseConnection,
     settings: &Settings,
-    sessions: std::sync::Arc<crate::smpp::registry::SessionRegistry>,
+    gateway: std::sync::Arc<crate::smpp::gateway::Gateway>,
 ) -> AppSchema {
     schema_builder()
         .data(db)
-        .data(sessions)
+        .data(std::sync::Arc::clone(&gateway.sessions))
+        .data(gateway)
         .data(settings.throttle.clone())
         .data(settings.compliance.clone())
         .limit_depth(settings.graphql.depth_limit)

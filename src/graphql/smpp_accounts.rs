@@ -20,6 +20,8 @@ pub struct SmppAccount {
     pub bind_types: Vec<BindType>,
     pub max_binds: i32,
     pub window_size: i32,
+    /// Long MO messages are joined before delivery.
+    pub reassemble_mo: bool,
     /// Networks binds may come from; empty means any address.
     pub allowed_networks: Vec<String>,
     pub enabled: bool,
@@ -37,6 +39,7 @@ impl From<smpp_account::Model> for SmppAccount {
             bind_types: decode_bind_types(&m.bind_types),
             max_binds: m.max_binds,
             window_size: m.window_size,
+            reassemble_mo: m.reassemble_mo,
             allowed_networks: decode_networks(&m.allowed_networks)
                 .iter()
                 .map(ToString::to_string)
@@ -72,6 +75,9 @@ pub struct NewSmppAccountInput {
     pub window_size: u32,
     #[graphql(default)]
     pub allowed_networks: Vec<String>,
+    /// Join long MO messages into one deliver_sm.
+    #[graphql(default = true)]
+    pub reassemble_mo: bool,
 }
 
 #[derive(InputObject)]
@@ -81,6 +87,7 @@ pub struct SmppAccountUpdateInput {
     pub max_binds: Option<u32>,
     pub window_size: Option<u32>,
     pub allowed_networks: Option<Vec<String>>,
+    pub reassemble_mo: Option<bool>,
 }
 
 #[derive(Default)]
@@ -127,6 +134,7 @@ impl SmppAccountMutation {
             max_binds: input.max_binds,
             window_size: input.window_size,
             allowed_networks: input.allowed_networks,
+            reassemble_mo: input.reassemble_mo,
         };
         let db = ctx.data::<DatabaseConnection>()?;
         let (account, password) = account_store::create(db, caller(ctx)?, new).await.gql()?;
@@ -183,6 +191,7 @@ impl SmppAccountMutation {
             max_binds: input.max_binds,
             window_size: input.window_size,
             allowed_networks: input.allowed_networks,
+            reassemble_mo: input.reassemble_mo,
         };
         let db = ctx.data::<DatabaseConnection>()?;
         Ok(account_store::update(db, caller(ctx)?, id, change)

@@ -42,6 +42,10 @@ pub struct Submission {
     pub part_fragments: Option<u32>,
     pub concat: Option<Concat>,
     pub receipts: ReceiptRequest,
+    /// SMPP priority_flag, 0 (lowest) to 3.
+    pub priority: u8,
+    /// The end of the validity period: still queued then, the message expires.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// Which delivery receipts the sender asked for.
@@ -86,6 +90,8 @@ pub struct Admitted {
     pub number_id: i64,
     pub number_kind: NumberKind,
     pub kind: MessageKind,
+    pub direction: Direction,
+    /// For MT our number, for MO the subscriber.
     pub source: String,
     pub destination: String,
     pub destination_country: Option<String>,
@@ -101,6 +107,8 @@ pub struct Admitted {
     pub charges: Vec<ChargeLine>,
     pub currency: String,
     pub submitted_at: DateTime<Utc>,
+    pub priority: u8,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// The compliance reason a received message is rejected for, if any.
@@ -204,6 +212,7 @@ pub fn admit(
         number_id: number.id,
         number_kind: number.kind,
         kind: submission.kind,
+        direction: Direction::Mt,
         source: number.address.clone(),
         destination: destination.e164,
         destination_country: country,
@@ -223,6 +232,8 @@ pub fn admit(
         charges,
         currency,
         submitted_at: now,
+        priority: submission.priority,
+        expires_at: submission.expires_at,
     })
 }
 
@@ -248,6 +259,7 @@ mod tests {
             address: address.into(),
             sms_enabled: true,
             mms_enabled: false,
+            two_way: true,
             limits: EffectiveLimits {
                 per_second,
                 per_day: None,
@@ -316,6 +328,8 @@ mod tests {
             part_fragments: None,
             concat: None,
             receipts: ReceiptRequest::Always,
+            priority: 0,
+            expires_at: None,
         }
     }
 

@@ -19,8 +19,8 @@ use crate::compliance::numbers::NumberKind;
 use crate::config::{ComplianceSettings, ThrottleSettings};
 use crate::customers::CustomerStatus;
 use crate::db::entities::{
-    audit_log, carrier_fee, carrier_prefix, customer, number, opt_out, ported_number, rate,
-    rate_card, smpp_account,
+    audit_log, carrier, carrier_fee, carrier_prefix, customer, number, opt_out, ported_number,
+    rate, rate_card, smpp_account,
 };
 use crate::messaging::throttle::{effective, EffectiveLimits};
 use crate::smpp::accounts::{decode_bind_types, decode_networks, BindType};
@@ -34,6 +34,8 @@ pub struct NumberFacts {
     pub address: String,
     pub sms_enabled: bool,
     pub mms_enabled: bool,
+    /// 2-way numbers receive MO; 1-way numbers refuse it.
+    pub two_way: bool,
     pub limits: EffectiveLimits,
 }
 
@@ -48,6 +50,7 @@ pub struct AccountFacts {
     pub max_binds: u32,
     pub window_size: u32,
     pub enabled: bool,
+    pub reassemble_mo: bool,
 }
 
 /// What admission knows of a customer.
@@ -68,6 +71,8 @@ pub struct Snapshot {
     pub accounts: HashMap<String, AccountFacts>,
     pub prefixes: HashMap<String, i64>,
     pub ported: HashMap<String, i64>,
+    /// Carrier id to code (`ATT`): how routes and metrics name carriers.
+    pub carrier_codes: HashMap<i64, String>,
     pub customer_cards: HashMap<i64, Vec<RateCard>>,
     pub rack_cards: HashMap<String, Vec<RateCard>>,
     pub carrier_fees: Vec<CarrierFee>,
@@ -147,6 +152,7 @@ impl Snapshot {
                         address: n.address,
                         sms_enabled: n.sms_enabled,
                         mms_enabled: n.mms_enabled,
+                        two_way: n.two_way,
                         limits,
                     },
                 )
@@ -189,6 +195,7 @@ impl Snapshot {
                         max_binds: u32::try_from(a.max_binds).unwrap_or(1),
                         window_size: u32::try_from(a.window_size).unwrap_or(1),
                         enabled: a.enabled,
+                        reassemble_mo: a.reassemble_mo,
                     },
                 )
             })
@@ -204,6 +211,12 @@ impl Snapshot {
             .await?
             .into_iter()
             .map(|p| (p.number, p.carrier_id))
+            .collect();
+        let carrier_codes = carrier::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.code))
             .collect();
         let mut rates_by_card: HashMap<i64, Vec<Rate>> = HashMap::new();
         for r in rate::Entity::find().all(db).await? {
@@ -252,6 +265,7 @@ impl Snapshot {
             accounts,
             prefixes,
             ported,
+            carrier_codes,
             customer_cards,
             rack_cards,
             carrier_fees,

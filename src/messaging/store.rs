@@ -14,21 +14,65 @@ use sea_orm::{
 use tokio::sync::{mpsc, oneshot};
 
 use super::admission::Admitted;
+use super::outbound::OutboundMessage;
 use super::status::{receipt_text, MessageStatus};
 use crate::billing::money::to_micros;
 use crate::billing::rating::{total, ChargeKind};
 use crate::db::entities::{message, message_charge, receipt};
 use crate::metrics::Metrics;
 
-/// A receipt to store with a message's final status.
+/// A deliver_sm owed to a customer: a delivery receipt or an MO message. It is stored before
+/// it is sent and stays pending until a receiver bind acknowledges it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NewReceipt {
+pub struct Delivery {
+    /// The message it is about (a receipt) or is (an MO message).
     pub message_id: String,
     pub customer_id: i64,
     pub source: String,
     pub destination: String,
-    pub text: String,
-    pub message_state: u8,
+    pub body: DeliveryBody,
+}
+
+/// What a deliver_sm carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeliveryBody {
+    /// esm_class 0x04, the receipt text, and the receipted_message_id and message_state TLVs.
+    Receipt { text: String, message_state: u8 },
+    /// An MO message: the octets of short_message (or message_payload when long).
+    Mo {
+        esm_class: u8,
+        data_coding: u8,
+        octets: Vec<u8>,
+    },
+}
+
+impl Delivery {
+    /// Reads a stored delivery back.
+    pub fn from_row(r: receipt::Model) -> Self {
+        let body = if r.kind == "mo" {
+            DeliveryBody::Mo {
+                esm_class: u8::try_from(r.esm_class).unwrap_or(0),
+                data_coding: u8::try_from(r.data_coding).unwrap_or(0),
+                octets: r
+                    .payload
+                    .as_deref()
+                    .and_then(|p| hex::decode(p).ok())
+                    .unwrap_or_default(),
+            }
+        } else {
+            DeliveryBody::Receipt {
+                text: r.text,
+                message_state: u8::try_from(r.message_state).unwrap_or(0),
+            }
+        };
+        Self {
+            message_id: r.message_id,
+            customer_id: r.customer_id,
+            source: r.source,
+            destination: r.destination,
+            body,
+        }
+    }
 }
 
 /// One write a session or the simulator asks for.
@@ -38,7 +82,7 @@ pub enum Write {
     Insert {
         message_id: String,
         admitted: Box<Admitted>,
-        receipt: Option<NewReceipt>,
+        receipt: Option<Delivery>,
     },
     /// A final status, only if the message is not final yet; with its receipt.
     Finish {
@@ -46,10 +90,19 @@ pub enum Write {
         status: MessageStatus,
         error_code: Option<i32>,
         done_at: DateTime<Utc>,
-        receipt: Option<NewReceipt>,
+        receipt: Option<Delivery>,
     },
-    /// A receipt the customer acknowledged.
-    ReceiptAcked { message_id: String },
+    /// The carrier took the message: ENROUTE, with its connector and the carrier's id (only
+    /// if it is still ACCEPTED: a receipt that overtook this write has already finished it).
+    Sent {
+        message_id: String,
+        connector: String,
+        carrier_message_id: String,
+    },
+    /// A delivery (an MO message) to hold until a receiver bind acknowledges it.
+    Deliver(Delivery),
+    /// A delivery the customer acknowledged; for MO, the message is then DELIVERED.
+    ReceiptAcked { message_id: String, mo: bool },
 }
 
 /// What a write reports: for `Finish`, whether it changed the message.
@@ -151,19 +204,48 @@ fn statement_sized<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
     })
 }
 
-fn receipt_row(r: &NewReceipt, now: DateTime<Utc>) -> receipt::ActiveModel {
+fn receipt_row(r: &Delivery, now: DateTime<Utc>) -> receipt::ActiveModel {
+    let (kind, text, message_state, esm_class, data_coding, payload) = match &r.body {
+        DeliveryBody::Receipt {
+            text,
+            message_state,
+        } => (
+            "receipt",
+            text.clone(),
+            i16::from(*message_state),
+            i16::from(crate::smpp::pdu::esm::DELIVERY_RECEIPT),
+            0,
+            None,
+        ),
+        DeliveryBody::Mo {
+            esm_class,
+            data_coding,
+            octets,
+        } => (
+            "mo",
+            String::new(),
+            0,
+            i16::from(*esm_class),
+            i16::from(*data_coding),
+            Some(hex::encode(octets)),
+        ),
+    };
     receipt::ActiveModel {
         message_id: Set(r.message_id.clone()),
         customer_id: Set(r.customer_id),
         source: Set(r.source.clone()),
         destination: Set(r.destination.clone()),
-        text: Set(r.text.clone()),
-        message_state: Set(i16::from(r.message_state)),
+        text: Set(text),
+        message_state: Set(message_state),
         state: Set("pending".into()),
         attempts: Set(0),
         created_at: Set(now),
         sent_at: Set(None),
         acked_at: Set(None),
+        kind: Set(kind.into()),
+        esm_class: Set(esm_class),
+        data_coding: Set(data_coding),
+        payload: Set(payload),
         ..Default::default()
     }
 }
@@ -198,7 +280,7 @@ fn message_rows(
     let row = message::ActiveModel {
         message_id: Set(message_id.to_owned()),
         customer_id: Set(a.customer_id),
-        direction: Set(crate::billing::rating::Direction::Mt),
+        direction: Set(a.direction),
         kind: Set(a.kind),
         number_id: Set(Some(a.number_id)),
         number_kind: Set(a.number_kind),
@@ -217,6 +299,12 @@ fn message_rows(
         concat_total: Set(a.concat.map(|c| i16::from(c.total))),
         concat_seq: Set(a.concat.map(|c| i16::from(c.seq))),
         registered_delivery: Set(a.receipts != super::admission::ReceiptRequest::None),
+        receipt_failure_only: Set(a.receipts == super::admission::ReceiptRequest::OnFailure),
+        priority: Set(i16::from(a.priority)),
+        expires_at: Set(a.expires_at),
+        connector: Set(None),
+        carrier_message_id: Set(None),
+        sent_at: Set(None),
         charge_micros: Set(micros(total(&a.charges))?),
         currency: Set(a.currency.clone()),
         submitted_at: Set(a.submitted_at),
@@ -268,6 +356,47 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
             .exec_without_returning(&txn)
             .await?;
     }
+    // Sent before final: a receipt in the same batch must not be overwritten by ENROUTE.
+    let mut sent_by_connector: std::collections::HashMap<&str, Vec<(&str, &str)>> =
+        std::collections::HashMap::new();
+    for write in writes {
+        if let Write::Sent {
+            message_id,
+            connector,
+            carrier_message_id,
+            ..
+        } = write
+        {
+            sent_by_connector
+                .entry(connector.as_str())
+                .or_default()
+                .push((message_id.as_str(), carrier_message_id.as_str()));
+        }
+    }
+    for (connector, sent) in sent_by_connector {
+        for chunk in statement_sized(&sent) {
+            let mut carrier_ids = sea_orm::sea_query::CaseStatement::new();
+            for (message_id, carrier_message_id) in chunk {
+                carrier_ids = carrier_ids.case(
+                    Expr::col(message::Column::MessageId).eq(*message_id),
+                    Expr::val(*carrier_message_id),
+                );
+            }
+            message::Entity::update_many()
+                .col_expr(
+                    message::Column::Status,
+                    Expr::value(MessageStatus::Enroute.to_value()),
+                )
+                .col_expr(message::Column::Connector, Expr::value(connector))
+                .col_expr(message::Column::CarrierMessageId, carrier_ids.into())
+                .col_expr(message::Column::SentAt, Expr::value(now))
+                .col_expr(message::Column::UpdatedAt, Expr::value(now))
+                .filter(message::Column::MessageId.is_in(chunk.iter().map(|(id, _)| *id)))
+                .filter(message::Column::Status.eq(MessageStatus::Accepted.to_value()))
+                .exec(&txn)
+                .await?;
+        }
+    }
     // Final statuses: one SELECT finds which messages are still open, then one UPDATE per
     // status moves them all (not one statement per message).
     let finishing: Vec<&str> = writes
@@ -297,7 +426,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
     let mut changed = Vec::with_capacity(writes.len());
     for write in writes {
         match write {
-            Write::Insert { .. } => changed.push(true),
+            Write::Insert { .. } | Write::Sent { .. } => changed.push(true),
             Write::Finish {
                 message_id,
                 status,
@@ -315,13 +444,20 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
                 }
                 changed.push(did);
             }
-            Write::ReceiptAcked { message_id } => {
+            Write::Deliver(delivery) => {
+                receipts.push(receipt_row(delivery, now));
+                changed.push(true);
+            }
+            Write::ReceiptAcked { message_id, mo } => {
                 let updated = receipt::Entity::update_many()
                     .col_expr(receipt::Column::State, Expr::value("acked"))
                     .col_expr(receipt::Column::AckedAt, Expr::value(now))
                     .filter(receipt::Column::MessageId.eq(message_id.as_str()))
                     .exec(&txn)
                     .await?;
+                if *mo {
+                    mo_delivered(&txn, message_id, now).await?;
+                }
                 changed.push(updated.rows_affected > 0);
             }
         }
@@ -347,27 +483,67 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
     Ok(changed)
 }
 
+/// An MO message the customer acknowledged is DELIVERED, with every part it was joined from.
+async fn mo_delivered(
+    txn: &sea_orm::DatabaseTransaction,
+    message_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use crate::billing::rating::Direction;
+    let Some(first) = message::Entity::find()
+        .filter(message::Column::MessageId.eq(message_id))
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let mut update = message::Entity::update_many()
+        .col_expr(
+            message::Column::Status,
+            Expr::value(MessageStatus::Delivered.to_value()),
+        )
+        .col_expr(message::Column::DoneAt, Expr::value(now))
+        .col_expr(message::Column::UpdatedAt, Expr::value(now))
+        .filter(message::Column::Direction.eq(Direction::Mo))
+        .filter(message::Column::Status.eq(MessageStatus::Accepted.to_value()));
+    update = match (first.concat_ref, first.concat_total) {
+        (Some(reference), Some(total)) => update
+            .filter(message::Column::CustomerId.eq(first.customer_id))
+            .filter(message::Column::Source.eq(first.source))
+            .filter(message::Column::Destination.eq(first.destination))
+            .filter(message::Column::ConcatRef.eq(reference))
+            .filter(message::Column::ConcatTotal.eq(total))
+            .filter(
+                message::Column::SubmittedAt.gte(first.submitted_at - chrono::Duration::hours(24)),
+            ),
+        _ => update.filter(message::Column::MessageId.eq(message_id)),
+    };
+    update.exec(txn).await?;
+    Ok(())
+}
+
 /// The receipt a message gets when it reaches `status`.
 pub fn receipt_for(
-    message_id: &str,
-    message: &Admitted,
+    message: &OutboundMessage,
     status: MessageStatus,
     done_at: DateTime<Utc>,
     error_code: u16,
-) -> NewReceipt {
-    NewReceipt {
-        message_id: message_id.to_owned(),
+) -> Delivery {
+    Delivery {
+        message_id: message.message_id.clone(),
         customer_id: message.customer_id,
         source: message.destination.clone(),
         destination: message.source.clone(),
-        text: receipt_text(
-            message_id,
-            status,
-            message.submitted_at,
-            done_at,
-            error_code,
-        ),
-        message_state: status.message_state(),
+        body: DeliveryBody::Receipt {
+            text: receipt_text(
+                &message.message_id,
+                status,
+                message.submitted_at,
+                done_at,
+                error_code,
+            ),
+            message_state: status.message_state(),
+        },
     }
 }
 

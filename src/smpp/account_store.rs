@@ -28,6 +28,7 @@ pub struct NewSmppAccount {
     pub max_binds: u32,
     pub window_size: u32,
     pub allowed_networks: Vec<String>,
+    pub reassemble_mo: bool,
 }
 
 /// Changes to an account's limits; absent fields stay.
@@ -37,6 +38,7 @@ pub struct SmppAccountUpdate {
     pub max_binds: Option<u32>,
     pub window_size: Option<u32>,
     pub allowed_networks: Option<Vec<String>>,
+    pub reassemble_mo: Option<bool>,
 }
 
 /// Creates an account; returns it with the plain password, shown this once.
@@ -79,6 +81,7 @@ pub async fn create(
         bind_types: Set(encode_bind_types(&new.bind_types)),
         max_binds: Set(i32::try_from(new.max_binds).unwrap_or(i32::MAX)),
         window_size: Set(i32::try_from(new.window_size).unwrap_or(i32::MAX)),
+        reassemble_mo: Set(new.reassemble_mo),
         allowed_networks: Set(networks),
         enabled: Set(true),
         password_changed_at: Set(now),
@@ -173,6 +176,9 @@ pub async fn update(
     active.bind_types = Set(encode_bind_types(&bind_types));
     active.max_binds = Set(i32::try_from(max_binds).unwrap_or(i32::MAX));
     active.window_size = Set(i32::try_from(window_size).unwrap_or(i32::MAX));
+    if let Some(reassemble) = change.reassemble_mo {
+        active.reassemble_mo = Set(reassemble);
+    }
     active.allowed_networks = Set(networks.clone());
     save(
         db,

@@ -1,9 +1,9 @@
 //! What every SMPP session shares: the admission snapshot, throttle counters, the group-commit
-//! writer, the open binds, the carrier simulator and the receipts owed to customers.
+//! writer, the open binds, the carrier connections and the deliveries owed to customers.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::Utc;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -12,13 +12,15 @@ use super::accounts::{network_allows, verify_password, BindType};
 use super::pdu::{self, status, Bind, BindKind, Submit};
 use super::registry::{SessionCommand, SessionRegistry};
 use super::submission::submission;
-use crate::config::SmppSettings;
+use crate::config::{CarrierSettings, ComplianceSettings, SmppSettings, ThrottleSettings};
 use crate::db::entities::{message, receipt};
-use crate::messaging::admission::{admit, Admitted, Refusal};
+use crate::messaging::admission::{admit, Refusal};
+use crate::messaging::outbound::OutboundMessage;
+use crate::messaging::router::CarrierRouter;
 use crate::messaging::snapshot::{AccountFacts, SnapshotCell};
 use crate::messaging::status::MessageStatus;
 use crate::messaging::store::{
-    new_message_id, pending_receipts, receipt_for, MessageWriter, NewReceipt, Write,
+    new_message_id, pending_receipts, receipt_for, Delivery, MessageWriter, Write,
 };
 use crate::messaging::throttle_counter::ThrottleCounters;
 use crate::metrics::Metrics;
@@ -32,6 +34,13 @@ pub struct Gateway {
     pub sessions: Arc<SessionRegistry>,
     pub metrics: Metrics,
     pub settings: SmppSettings,
+    pub carriers: CarrierSettings,
+    /// The carrier connections and their queues.
+    pub router: CarrierRouter,
+    pub throttle: ThrottleSettings,
+    pub compliance: ComplianceSettings,
+    /// MO messages are taken one at a time, so joining parts sees each part once.
+    pub mo_lock: tokio::sync::Mutex<()>,
 }
 
 /// A bound session's identity.
@@ -47,9 +56,9 @@ pub struct SubmitOutcome {
     pub response: Vec<u8>,
     pub status: u32,
     /// A REJECTD receipt to dispatch after the response.
-    pub receipt: Option<NewReceipt>,
-    /// An accepted message for the simulator.
-    pub accepted: Option<(String, Admitted)>,
+    pub receipt: Option<Delivery>,
+    /// An accepted message for its carrier's queue.
+    pub accepted: Option<OutboundMessage>,
 }
 
 impl Gateway {
@@ -103,7 +112,11 @@ impl Gateway {
             accepted: None,
         };
         let started = Instant::now();
-        let request = match submission(bound.account.customer_id, &submit) {
+        let now = Utc::now();
+        let validity = chrono::Duration::seconds(
+            i64::try_from(self.carriers.default_validity_secs).unwrap_or(i64::MAX / 1000),
+        );
+        let request = match submission(bound.account.customer_id, &submit, now, validity) {
             Ok(request) => request,
             Err(e) => {
                 tracing::info!(field = e.field, reason = e.reason, "submit refused");
@@ -111,7 +124,7 @@ impl Gateway {
             }
         };
         let snapshot = self.snapshot.get();
-        let admitted = admit(&snapshot, &self.counters, request, Utc::now());
+        let admitted = admit(&snapshot, &self.counters, request, now);
         self.metrics
             .admission_duration
             .observe(started.elapsed().as_secs_f64());
@@ -133,18 +146,10 @@ impl Gateway {
             }
         };
         let message_id = new_message_id();
-        let receipt = (admitted.status == MessageStatus::Rejected
-            && admitted.receipts.wants(MessageStatus::Rejected))
-        .then(|| {
-            receipt_for(
-                &message_id,
-                &admitted,
-                MessageStatus::Rejected,
-                admitted.submitted_at,
-                0,
-            )
-        });
-        let accepted = (admitted.status == MessageStatus::Accepted).then(|| admitted.clone());
+        let outbound = OutboundMessage::new(&message_id, &admitted);
+        let rejected = admitted.status == MessageStatus::Rejected;
+        let receipt = (rejected && admitted.receipts.wants(MessageStatus::Rejected))
+            .then(|| receipt_for(&outbound, MessageStatus::Rejected, admitted.submitted_at, 0));
         let write = Write::Insert {
             message_id: message_id.clone(),
             admitted: Box::new(admitted),
@@ -158,58 +163,17 @@ impl Gateway {
             response: pdu::submit_response(command_id, sequence, &message_id),
             status: status::OK,
             receipt,
-            accepted: accepted.map(|a| (message_id, a)),
+            accepted: (!rejected).then_some(outbound),
         }
     }
 
-    /// The built-in carrier: after the configured delay, the message is delivered, or
-    /// undeliverable when its destination matches a configured prefix.
-    pub fn simulate(self: &Arc<Self>, message_id: String, admitted: Admitted) {
-        let gateway = Arc::clone(self);
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(gateway.settings.simulator.delay_ms)).await;
-            let undeliverable = gateway
-                .settings
-                .simulator
-                .undeliverable_prefixes
-                .iter()
-                .any(|p| admitted.destination.starts_with(p.as_str()));
-            let (status, error_code) = if undeliverable {
-                (MessageStatus::Undeliverable, 1)
-            } else {
-                (MessageStatus::Delivered, 0)
-            };
-            let done_at = Utc::now();
-            let receipt = admitted
-                .receipts
-                .wants(status)
-                .then(|| receipt_for(&message_id, &admitted, status, done_at, error_code));
-            let write = Write::Finish {
-                message_id,
-                status,
-                error_code: Some(i32::from(error_code)),
-                done_at,
-                receipt: receipt.clone(),
-            };
-            match gateway.writer.write(write).await {
-                Ok(true) => {
-                    if let Some(receipt) = receipt {
-                        gateway.dispatch(receipt).await;
-                    }
-                }
-                Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "final status not stored"),
-            }
-        });
-    }
-
-    /// Hands a stored receipt to a receiver bind of its customer; without one it waits in
-    /// the database until a bind comes.
-    pub async fn dispatch(&self, receipt: NewReceipt) {
-        // try_send: a full session queue (or the caller's own) must not block; the receipt
+    /// Hands a stored delivery (receipt or MO) to a receiver bind of its customer; without
+    /// one it waits in the database until a bind comes.
+    pub async fn dispatch(&self, delivery: Delivery) {
+        // try_send: a full session queue (or the caller's own) must not block; the delivery
         // stays pending in the database and the retry timer sends it again.
-        if let Some(session) = self.sessions.receiver_for(receipt.customer_id) {
-            let _ = session.commands.try_send(SessionCommand::Receipt(receipt));
+        if let Some(session) = self.sessions.receiver_for(delivery.customer_id) {
+            let _ = session.commands.try_send(SessionCommand::Deliver(delivery));
         }
     }
 
@@ -232,51 +196,23 @@ impl Gateway {
         match stored {
             Ok(receipts) => {
                 for r in receipts {
-                    self.dispatch(NewReceipt {
-                        message_id: r.message_id,
-                        customer_id: r.customer_id,
-                        source: r.source,
-                        destination: r.destination,
-                        text: r.text,
-                        message_state: u8::try_from(r.message_state).unwrap_or(0),
-                    })
-                    .await;
+                    self.dispatch(Delivery::from_row(r)).await;
                 }
             }
             Err(e) => tracing::warn!(error = %e, "cannot read pending receipts"),
         }
     }
 
-    /// A customer's message by its message_id.
-    pub async fn find_message(&self, customer_id: i64, message_id: &str) -> Option<message::Model> {
-        message::Entity::find()
-            .filter(message::Column::MessageId.eq(message_id))
-            .filter(message::Column::CustomerId.eq(customer_id))
-            .one(&self.db)
-            .await
-            .ok()
-            .flatten()
-    }
-
-    /// cancel_sm: only a message not yet final can be cancelled.
-    pub async fn cancel(&self, customer_id: i64, message_id: &str) -> u32 {
-        let Some(found) = self.find_message(customer_id, message_id).await else {
-            return status::INVMSGID;
-        };
-        if found.status.is_final() {
-            return status::CANCELFAIL;
+    /// A message by its message_id; with a customer, only that customer's.
+    pub async fn find_message(
+        &self,
+        customer_id: Option<i64>,
+        message_id: &str,
+    ) -> Option<message::Model> {
+        let mut select = message::Entity::find().filter(message::Column::MessageId.eq(message_id));
+        if let Some(customer_id) = customer_id {
+            select = select.filter(message::Column::CustomerId.eq(customer_id));
         }
-        let write = Write::Finish {
-            message_id: found.message_id,
-            status: MessageStatus::Cancelled,
-            error_code: None,
-            done_at: Utc::now(),
-            receipt: None,
-        };
-        match self.writer.write(write).await {
-            Ok(true) => status::OK,
-            Ok(false) => status::CANCELFAIL,
-            Err(_) => status::SYSERR,
-        }
+        select.one(&self.db).await.ok().flatten()
     }
 }

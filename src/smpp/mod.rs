@@ -10,6 +10,7 @@ pub mod pdu;
 pub mod registry;
 pub mod session;
 pub mod submission;
+pub mod upstream;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -32,6 +32,7 @@ pub mod status {
     pub const INVCMDID: u32 = 0x03;
     pub const INVBNDSTS: u32 = 0x04;
     pub const ALYBND: u32 = 0x05;
+    pub const INVPRTFLG: u32 = 0x06;
     pub const INVREGDLVFLG: u32 = 0x07;
     pub const SYSERR: u32 = 0x08;
     pub const INVSRCADR: u32 = 0x0A;
@@ -45,6 +46,8 @@ pub mod status {
     pub const INVSERTYP: u32 = 0x15;
     pub const INVESMCLASS: u32 = 0x43;
     pub const THROTTLED: u32 = 0x58;
+    pub const INVSCHED: u32 = 0x61;
+    pub const INVEXPIRY: u32 = 0x62;
     pub const QUERYFAIL: u32 = 0x67;
     pub const INVOPTPARSTREAM: u32 = 0xC0;
     pub const INVPARLEN: u32 = 0xC2;
@@ -260,6 +263,8 @@ pub struct Submit {
     pub destination: Address,
     pub esm_class: u8,
     pub priority: u8,
+    /// SMPP time, empty when not given.
+    pub validity_period: String,
     pub registered_delivery: u8,
     pub data_coding: u8,
     pub short_message: Vec<u8>,
@@ -350,8 +355,8 @@ fn submit_sm(r: &mut Reader<'_>) -> Result<Submit, FieldError> {
     let esm_class = r.u8("esm_class")?;
     r.u8("protocol_id")?;
     let priority = r.u8("priority_flag")?;
-    r.c_string("schedule_delivery_time", 17, status::INVCMDLEN)?;
-    r.c_string("validity_period", 17, status::INVCMDLEN)?;
+    r.c_string("schedule_delivery_time", 17, status::INVSCHED)?;
+    let validity_period = r.c_string("validity_period", 17, status::INVEXPIRY)?;
     let registered_delivery = r.u8("registered_delivery")?;
     r.u8("replace_if_present_flag")?;
     let data_coding = r.u8("data_coding")?;
@@ -365,6 +370,7 @@ fn submit_sm(r: &mut Reader<'_>) -> Result<Submit, FieldError> {
         destination,
         esm_class,
         priority,
+        validity_period,
         registered_delivery,
         data_coding,
         short_message,
@@ -386,6 +392,7 @@ fn data_sm(r: &mut Reader<'_>) -> Result<Submit, FieldError> {
         destination,
         esm_class,
         priority: 0,
+        validity_period: String::new(),
         registered_delivery,
         data_coding,
         short_message: Vec::new(),
@@ -578,9 +585,14 @@ pub struct DeliverSm {
     pub receipt: Option<(String, u8)>,
 }
 
-/// Encodes a deliver_sm.
+/// Encodes a deliver_sm; a message longer than short_message holds goes as message_payload.
 pub fn deliver_sm(sequence_number: u32, pdu: &DeliverSm) -> Vec<u8> {
-    let sm_length = u8::try_from(pdu.short_message.len()).unwrap_or(u8::MAX);
+    let long = pdu.short_message.len() > 254;
+    let sm_length = if long {
+        0
+    } else {
+        u8::try_from(pdu.short_message.len()).unwrap_or(u8::MAX)
+    };
     let mut writer = Writer::new(command::DELIVER_SM, status::OK, sequence_number)
         .c_string("")
         .u8(pdu.source.ton)
@@ -602,6 +614,9 @@ pub fn deliver_sm(sequence_number: u32, pdu: &DeliverSm) -> Vec<u8> {
     writer
         .bytes
         .extend_from_slice(&pdu.short_message[..usize::from(sm_length)]);
+    if long {
+        writer = writer.tlv(tag::MESSAGE_PAYLOAD, &pdu.short_message);
+    }
     if let Some((message_id, state)) = &pdu.receipt {
         let mut id = message_id.as_bytes().to_vec();
         id.push(0);
@@ -610,6 +625,137 @@ pub fn deliver_sm(sequence_number: u32, pdu: &DeliverSm) -> Vec<u8> {
             .tlv(tag::MESSAGE_STATE, &[*state]);
     }
     writer.finish()
+}
+
+/// A bind request to an upstream SMSC (SMPP 3.4).
+pub fn bind_request(
+    command_id: u32,
+    sequence_number: u32,
+    system_id: &str,
+    password: &str,
+    system_type: &str,
+) -> Vec<u8> {
+    Writer::new(command_id, status::OK, sequence_number)
+        .c_string(system_id)
+        .c_string(password)
+        .c_string(system_type)
+        .u8(0x34) // interface_version 3.4
+        .u8(0) // addr_ton
+        .u8(0) // addr_npi
+        .c_string("") // address_range
+        .finish()
+}
+
+/// A submit_sm to an upstream SMSC.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingSubmit {
+    pub source: Address,
+    pub destination: Address,
+    /// Set explicitly: 0, or UDHI when `short_message` starts with a user-data header.
+    pub esm_class: u8,
+    pub priority: u8,
+    pub validity_period: String,
+    pub registered_delivery: u8,
+    pub data_coding: u8,
+    pub short_message: Vec<u8>,
+}
+
+/// Encodes a submit_sm; a message longer than short_message holds goes as message_payload.
+pub fn submit_sm_request(sequence_number: u32, pdu: &OutgoingSubmit) -> Vec<u8> {
+    let long = pdu.short_message.len() > 254;
+    let mut writer = Writer::new(command::SUBMIT_SM, status::OK, sequence_number)
+        .c_string("")
+        .u8(pdu.source.ton)
+        .u8(pdu.source.npi)
+        .c_string(&pdu.source.addr)
+        .u8(pdu.destination.ton)
+        .u8(pdu.destination.npi)
+        .c_string(&pdu.destination.addr)
+        .u8(pdu.esm_class)
+        .u8(0) // protocol_id
+        .u8(pdu.priority)
+        .c_string("") // schedule_delivery_time
+        .c_string(&pdu.validity_period)
+        .u8(pdu.registered_delivery)
+        .u8(0) // replace_if_present_flag
+        .u8(pdu.data_coding)
+        .u8(0); // sm_default_msg_id
+    if long {
+        writer = writer.u8(0).tlv(tag::MESSAGE_PAYLOAD, &pdu.short_message);
+    } else {
+        writer = writer.u8(u8::try_from(pdu.short_message.len()).unwrap_or(0));
+        writer.bytes.extend_from_slice(&pdu.short_message);
+    }
+    writer.finish()
+}
+
+/// deliver_sm_resp (its message_id is empty).
+pub fn deliver_sm_response(sequence_number: u32, command_status: u32) -> Vec<u8> {
+    Writer::new(
+        command::DELIVER_SM | command::RESPONSE,
+        command_status,
+        sequence_number,
+    )
+    .c_string("")
+    .finish()
+}
+
+/// What an upstream SMSC sends a bound ESME.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FromSmsc {
+    BindResp,
+    /// submit_sm_resp: the SMSC's message_id (empty on error).
+    SubmitResp {
+        message_id: String,
+    },
+    /// deliver_sm (a receipt or MO); same layout as submit_sm.
+    DeliverSm(Submit),
+    EnquireLink,
+    EnquireLinkResp,
+    Unbind,
+    UnbindResp,
+    GenericNack,
+    Other,
+}
+
+/// Decodes a frame from an upstream SMSC.
+pub fn decode_from_smsc(frame: &[u8]) -> Result<(Header, FromSmsc), DecodeError> {
+    let header = Header::parse(frame).ok_or(DecodeError {
+        header: Header {
+            command_length: 0,
+            command_id: command::GENERIC_NACK,
+            command_status: 0,
+            sequence_number: 0,
+        },
+        error: field_error(status::INVCMDLEN, "command_length", "shorter than a header"),
+    })?;
+    let body = frame.get(HEADER_LEN..).unwrap_or_default();
+    let mut r = Reader::new(body);
+    let fail = |error: FieldError| DecodeError { header, error };
+    let pdu = match header.command_id {
+        command::DELIVER_SM => FromSmsc::DeliverSm(submit_sm(&mut r).map_err(fail)?),
+        id if id == command::SUBMIT_SM | command::RESPONSE => FromSmsc::SubmitResp {
+            message_id: if body.is_empty() {
+                String::new()
+            } else {
+                r.c_string("message_id", 65, status::INVMSGID)
+                    .map_err(fail)?
+            },
+        },
+        id if id == command::BIND_TRANSCEIVER | command::RESPONSE
+            || id == command::BIND_TRANSMITTER | command::RESPONSE
+            || id == command::BIND_RECEIVER | command::RESPONSE =>
+        {
+            FromSmsc::BindResp
+        }
+        command::ENQUIRE_LINK => FromSmsc::EnquireLink,
+        id if id == command::ENQUIRE_LINK | command::RESPONSE => FromSmsc::EnquireLinkResp,
+        command::UNBIND => FromSmsc::Unbind,
+        id if id == command::UNBIND | command::RESPONSE => FromSmsc::UnbindResp,
+        command::GENERIC_NACK => FromSmsc::GenericNack,
+        _ => FromSmsc::Other,
+    };
+    Ok((header, pdu))
 }
 
 #[cfg(test)]

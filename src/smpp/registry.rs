@@ -8,13 +8,13 @@ use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
 use super::pdu::BindKind;
-use crate::messaging::store::NewReceipt;
+use crate::messaging::store::Delivery;
 
 /// What a session is told from outside its own connection.
 #[derive(Debug)]
 pub enum SessionCommand {
-    /// Send this receipt as a deliver_sm.
-    Receipt(NewReceipt),
+    /// Send this receipt or MO message as a deliver_sm.
+    Deliver(Delivery),
 }
 
 /// One open bind.

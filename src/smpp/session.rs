@@ -19,7 +19,8 @@ use tokio_util::sync::CancellationToken;
 use super::gateway::{Bound, Gateway, SubmitOutcome};
 use super::pdu::{self, command, status, DecodeError, Header, Inbound};
 use super::registry::{SessionCommand, SessionEntry};
-use crate::messaging::store::Write;
+use crate::messaging::dispatch::CancelOutcome;
+use crate::messaging::store::{DeliveryBody, Write};
 
 /// What the reader task hands the session.
 enum Frame {
@@ -121,7 +122,7 @@ pub async fn serve(
         session_id,
         commands_tx,
         next_sequence: 1,
-        receipts_in_flight: HashMap::new(),
+        deliveries_in_flight: HashMap::new(),
         closing: false,
         window_full: false,
         reader: reader_task.abort_handle(),
@@ -212,8 +213,9 @@ struct Session {
     session_id: u64,
     commands_tx: mpsc::Sender<SessionCommand>,
     next_sequence: u32,
-    /// deliver_sm sequence numbers awaiting their response: the receipt's message_id.
-    receipts_in_flight: HashMap<u32, String>,
+    /// deliver_sm sequence numbers awaiting their response: the delivery's message_id, and
+    /// whether it is an MO message.
+    deliveries_in_flight: HashMap<u32, (String, bool)>,
     closing: bool,
     /// The account's window of outstanding submits is used up.
     window_full: bool,
@@ -357,13 +359,13 @@ impl Session {
             }
             Inbound::EnquireLinkResp | Inbound::GenericNack => None,
             Inbound::DeliverSmResp { status: answered } => {
-                if let Some(message_id) = self.receipts_in_flight.remove(&sequence) {
+                if let Some((message_id, mo)) = self.deliveries_in_flight.remove(&sequence) {
                     if answered == status::OK {
                         let gateway = Arc::clone(&self.gateway);
                         tokio::spawn(async move {
                             let _ = gateway
                                 .writer
-                                .write(Write::ReceiptAcked { message_id })
+                                .write(Write::ReceiptAcked { message_id, mo })
                                 .await;
                         });
                     }
@@ -391,10 +393,16 @@ impl Session {
                     self.respond(header.command_id, status::INVBNDSTS, sequence);
                     return None;
                 };
-                let answer = self
+                let answer = match self
                     .gateway
-                    .cancel(bound.account.customer_id, &cancel.message_id)
-                    .await;
+                    .cancel(Some(bound.account.customer_id), &cancel.message_id)
+                    .await
+                {
+                    CancelOutcome::Cancelled => status::OK,
+                    CancelOutcome::NotFound => status::INVMSGID,
+                    CancelOutcome::TooLate(_) => status::CANCELFAIL,
+                    CancelOutcome::Failed(_) => status::SYSERR,
+                };
                 self.respond(header.command_id, answer, sequence);
                 None
             }
@@ -405,7 +413,7 @@ impl Session {
                 };
                 match self
                     .gateway
-                    .find_message(bound.account.customer_id, &query.message_id)
+                    .find_message(Some(bound.account.customer_id), &query.message_id)
                     .await
                 {
                     Some(found) => {
@@ -441,39 +449,54 @@ impl Session {
 
     fn on_command(&mut self, command: SessionCommand) {
         match command {
-            SessionCommand::Receipt(receipt) => {
+            SessionCommand::Deliver(delivery) => {
                 let sequence = self.sequence();
+                let address = |addr: &str| pdu::Address {
+                    ton: 1,
+                    npi: 1,
+                    addr: addr.trim_start_matches('+').to_owned(),
+                };
+                let is_mo = matches!(delivery.body, DeliveryBody::Mo { .. });
+                let (esm_class, data_coding, short_message, receipt) = match delivery.body {
+                    DeliveryBody::Receipt {
+                        text,
+                        message_state,
+                    } => (
+                        pdu::esm::DELIVERY_RECEIPT,
+                        0,
+                        text.into_bytes(),
+                        Some((delivery.message_id.clone(), message_state)),
+                    ),
+                    DeliveryBody::Mo {
+                        esm_class,
+                        data_coding,
+                        octets,
+                    } => (esm_class, data_coding, octets, None),
+                };
                 let deliver = pdu::DeliverSm {
-                    source: pdu::Address {
-                        ton: 1,
-                        npi: 1,
-                        addr: receipt.source.trim_start_matches('+').to_owned(),
-                    },
-                    destination: pdu::Address {
-                        ton: 1,
-                        npi: 1,
-                        addr: receipt.destination.trim_start_matches('+').to_owned(),
-                    },
-                    esm_class: pdu::esm::DELIVERY_RECEIPT,
-                    data_coding: 0,
-                    short_message: receipt.text.clone().into_bytes(),
-                    receipt: Some((receipt.message_id.clone(), receipt.message_state)),
+                    source: address(&delivery.source),
+                    destination: address(&delivery.destination),
+                    esm_class,
+                    data_coding,
+                    short_message,
+                    receipt,
                 };
                 self.queue(&pdu::deliver_sm(sequence, &deliver));
-                self.receipts_in_flight.insert(sequence, receipt.message_id);
+                self.deliveries_in_flight
+                    .insert(sequence, (delivery.message_id, is_mo));
             }
         }
     }
 
     /// Once responses are on the wire: receipts of rejected messages go out, accepted
-    /// messages go to the carrier.
+    /// messages join their carrier's queue.
     async fn after_flush(&mut self) {
         for outcome in std::mem::take(&mut self.after) {
             if let Some(receipt) = outcome.receipt {
                 self.gateway.dispatch(receipt).await;
             }
-            if let Some((message_id, admitted)) = outcome.accepted {
-                self.gateway.simulate(message_id, admitted);
+            if let Some(message) = outcome.accepted {
+                self.gateway.enqueue(message);
             }
         }
     }

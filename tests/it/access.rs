@@ -260,6 +260,11 @@ const OPERATIONS: &[(&str, &[&str])] = &[
     ("mutation { deleteRate(id: 999999) }", FINANCE),
     ("mutation { importRates(rateCardId: 999999, csv: \"nonsense\") }", FINANCE),
     ("mutation { createCarrierFee(input: {carrierId: 999999, messageKind: SMS, direction: MT, perMessage: \"0.01\", perFiling: \"0\", effectiveFrom: \"2026-01-01T00:00:00Z\"}) { id } }", FINANCE),
+    ("{ messages { nodes { id } } }", ALL),
+    ("{ message(id: \"nosuchmessage\") { id } }", ALL),
+    ("{ smppSessions { sessionId } }", ADMIN),
+    ("mutation { cancelMessage(id: \"nosuchmessage\") { id } }", ADMIN),
+    ("mutation { injectInbound(input: {source: \"x\", destination: \"x\", text: \"x\"}) { id } }", ADMIN),
 ];
 const ALL: &[&str] = &[
     "admin",

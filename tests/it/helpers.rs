@@ -142,6 +142,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
     test_db: TestDb,
+    /// What it runs with, for a restart.
+    pub settings: Settings,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -171,26 +173,44 @@ pub async fn spawn_app_with(
         backoffice::demo::seed(&db).await.expect("demo seed");
         db.close().await.ok();
     }
-    let app = App::build(&settings).await.expect("app builds");
+    let running = start(&settings).await;
+    let db = backoffice::db::connect(&settings.database)
+        .await
+        .expect("test connection");
+    Some(TestApp {
+        http_addr: running.http_addr,
+        smpp_addr: running.smpp_addr,
+        admin_token: settings.auth.admin_token.clone().unwrap_or_default(),
+        db,
+        client: reqwest::Client::new(),
+        test_db,
+        settings,
+        stop: Some(running.stop),
+        server: Some(running.server),
+    })
+}
+
+struct Running {
+    http_addr: SocketAddr,
+    smpp_addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    server: JoinHandle<anyhow::Result<()>>,
+}
+
+async fn start(settings: &Settings) -> Running {
+    let app = App::build(settings).await.expect("app builds");
     let (stop, stopped) = oneshot::channel::<()>();
     let http_addr = app.http_addr();
     let smpp_addr = app.smpp_addr();
     let server = tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
     }));
-    let db = backoffice::db::connect(&settings.database)
-        .await
-        .expect("test connection");
-    Some(TestApp {
+    Running {
         http_addr,
         smpp_addr,
-        admin_token: settings.auth.admin_token.clone().unwrap_or_default(),
-        db,
-        client: reqwest::Client::new(),
-        test_db,
-        stop: Some(stop),
-        server: Some(server),
-    })
+        stop,
+        server,
+    }
 }
 
 impl TestApp {
@@ -292,6 +312,20 @@ impl TestApp {
         if let Some(server) = self.server.take() {
             server.await.expect("server task").expect("clean shutdown");
         }
+    }
+
+    /// Stops the service gracefully and starts it again on the same database (new ports),
+    /// with its settings adjusted.
+    pub async fn restart(&mut self, adjust: impl FnOnce(&mut Settings)) {
+        self.shutdown().await;
+        adjust(&mut self.settings);
+        self.settings.http.addr = "127.0.0.1:0".into();
+        self.settings.smpp.addr = "127.0.0.1:0".into();
+        let running = start(&self.settings).await;
+        self.http_addr = running.http_addr;
+        self.smpp_addr = running.smpp_addr;
+        self.stop = Some(running.stop);
+        self.server = Some(running.server);
     }
 
     /// Shuts the service down gracefully and drops its database.

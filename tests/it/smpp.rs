@@ -14,40 +14,40 @@ use tokio::net::TcpStream;
 use crate::helpers::{spawn_app_with, Backend, TestApp};
 use crate::on_both_databases;
 
-const BIND_RECEIVER: u32 = 0x01;
-const BIND_TRANSMITTER: u32 = 0x02;
-const QUERY_SM: u32 = 0x03;
-const SUBMIT_SM: u32 = 0x04;
-const DELIVER_SM: u32 = 0x05;
-const UNBIND: u32 = 0x06;
-const CANCEL_SM: u32 = 0x08;
-const BIND_TRANSCEIVER: u32 = 0x09;
-const ENQUIRE_LINK: u32 = 0x15;
-const DATA_SM: u32 = 0x103;
-const RESP: u32 = 0x8000_0000;
+pub(crate) const BIND_RECEIVER: u32 = 0x01;
+pub(crate) const BIND_TRANSMITTER: u32 = 0x02;
+pub(crate) const QUERY_SM: u32 = 0x03;
+pub(crate) const SUBMIT_SM: u32 = 0x04;
+pub(crate) const DELIVER_SM: u32 = 0x05;
+pub(crate) const UNBIND: u32 = 0x06;
+pub(crate) const CANCEL_SM: u32 = 0x08;
+pub(crate) const BIND_TRANSCEIVER: u32 = 0x09;
+pub(crate) const ENQUIRE_LINK: u32 = 0x15;
+pub(crate) const DATA_SM: u32 = 0x103;
+pub(crate) const RESP: u32 = 0x8000_0000;
 
 /// A PDU as read off the wire.
 #[derive(Debug, Clone)]
-struct Pdu {
-    id: u32,
-    status: u32,
-    seq: u32,
-    body: Vec<u8>,
+pub(crate) struct Pdu {
+    pub(crate) id: u32,
+    pub(crate) status: u32,
+    pub(crate) seq: u32,
+    pub(crate) body: Vec<u8>,
 }
 
 /// A minimal ESME written from the SMPP 3.4 specification.
-struct Esme {
+pub(crate) struct Esme {
     stream: TcpStream,
     seq: u32,
 }
 
-fn c(s: &str) -> Vec<u8> {
+pub(crate) fn c(s: &str) -> Vec<u8> {
     let mut v = s.as_bytes().to_vec();
     v.push(0);
     v
 }
 
-fn tlv(tag: u16, value: &[u8]) -> Vec<u8> {
+pub(crate) fn tlv(tag: u16, value: &[u8]) -> Vec<u8> {
     let mut v = tag.to_be_bytes().to_vec();
     v.extend_from_slice(&u16::try_from(value.len()).unwrap().to_be_bytes());
     v.extend_from_slice(value);
@@ -56,7 +56,7 @@ fn tlv(tag: u16, value: &[u8]) -> Vec<u8> {
 
 /// A submit_sm body: international addresses, the given esm_class, registered_delivery,
 /// data_coding, short message and TLVs.
-fn submit_body(
+pub(crate) fn submit_body(
     source: &str,
     dest: &str,
     esm: u8,
@@ -79,25 +79,25 @@ fn submit_body(
     b
 }
 
-fn gsm(text: &str) -> Vec<u8> {
+pub(crate) fn gsm(text: &str) -> Vec<u8> {
     text.bytes().collect()
 }
 
 impl Esme {
-    async fn connect(app: &TestApp) -> Self {
+    pub(crate) async fn connect(app: &TestApp) -> Self {
         Self {
             stream: TcpStream::connect(app.smpp_addr).await.unwrap(),
             seq: 0,
         }
     }
 
-    async fn send(&mut self, id: u32, body: &[u8]) -> u32 {
+    pub(crate) async fn send(&mut self, id: u32, body: &[u8]) -> u32 {
         self.seq += 1;
         self.send_with_seq(id, 0, self.seq, body).await;
         self.seq
     }
 
-    async fn send_with_seq(&mut self, id: u32, status: u32, seq: u32, body: &[u8]) {
+    pub(crate) async fn send_with_seq(&mut self, id: u32, status: u32, seq: u32, body: &[u8]) {
         let mut frame = (16 + u32::try_from(body.len()).unwrap())
             .to_be_bytes()
             .to_vec();
@@ -108,7 +108,7 @@ impl Esme {
         self.stream.write_all(&frame).await.unwrap();
     }
 
-    async fn read(&mut self) -> Pdu {
+    pub(crate) async fn read(&mut self) -> Pdu {
         tokio::time::timeout(Duration::from_secs(10), async {
             let mut header = [0u8; 16];
             self.stream.read_exact(&mut header).await.expect("a PDU");
@@ -128,7 +128,7 @@ impl Esme {
 
     /// Reads until the response to `seq`, answering enquire_links on the way; deliver_sm
     /// before it is an error (a response must precede its receipt).
-    async fn response(&mut self, seq: u32) -> Pdu {
+    pub(crate) async fn response(&mut self, seq: u32) -> Pdu {
         loop {
             let pdu = self.read().await;
             if pdu.id == ENQUIRE_LINK {
@@ -145,7 +145,7 @@ impl Esme {
         }
     }
 
-    async fn bind(&mut self, id: u32, system_id: &str, password: &str) -> u32 {
+    pub(crate) async fn bind(&mut self, id: u32, system_id: &str, password: &str) -> u32 {
         let mut body = c(system_id);
         body.extend(c(password));
         body.extend(c(""));
@@ -158,7 +158,7 @@ impl Esme {
     }
 
     /// Submits and returns (status, message_id).
-    async fn submit(&mut self, body: &[u8]) -> (u32, String) {
+    pub(crate) async fn submit(&mut self, body: &[u8]) -> (u32, String) {
         let seq = self.send(SUBMIT_SM, body).await;
         let resp = self.response(seq).await;
         assert_eq!(resp.id, SUBMIT_SM | RESP);
@@ -174,7 +174,7 @@ impl Esme {
     }
 
     /// Waits for a receipt, acknowledges it, and returns (text, TLVs).
-    async fn receipt(&mut self) -> (String, Vec<(u16, Vec<u8>)>, u8) {
+    pub(crate) async fn receipt(&mut self) -> (String, Vec<(u16, Vec<u8>)>, u8) {
         loop {
             let pdu = self.read().await;
             if pdu.id == ENQUIRE_LINK {
@@ -191,7 +191,7 @@ impl Esme {
 }
 
 /// (short_message as text, TLVs, esm_class) of a deliver_sm body.
-fn parse_deliver_sm(body: &[u8]) -> (String, Vec<(u16, Vec<u8>)>, u8) {
+pub(crate) fn parse_deliver_sm(body: &[u8]) -> (String, Vec<(u16, Vec<u8>)>, u8) {
     let mut at = 0;
     let skip_c = |at: &mut usize| {
         while body[*at] != 0 {
@@ -223,11 +223,11 @@ fn parse_deliver_sm(body: &[u8]) -> (String, Vec<(u16, Vec<u8>)>, u8) {
     (text, tlvs, esm)
 }
 
-async fn demo_app(backend: Backend, delay_ms: u64) -> Option<TestApp> {
-    spawn_app_with(backend, |s| s.smpp.simulator.delay_ms = delay_ms, true).await
+pub(crate) async fn demo_app(backend: Backend, delay_ms: u64) -> Option<TestApp> {
+    spawn_app_with(backend, |s| s.carriers.simulator.delay_ms = delay_ms, true).await
 }
 
-async fn message_row(app: &TestApp, message_id: &str) -> Value {
+pub(crate) async fn message_row(app: &TestApp, message_id: &str) -> Value {
     app.gql(
         app.admin(),
         "query($id: ID!) { message(id: $id) { messageId status encoding fragmentCount body rejectReason destination charge { amount currency } charges { kind quantity } } }",
@@ -237,7 +237,7 @@ async fn message_row(app: &TestApp, message_id: &str) -> Value {
         .clone()
 }
 
-async fn wait_for_status(app: &TestApp, message_id: &str, status: &str) -> Value {
+pub(crate) async fn wait_for_status(app: &TestApp, message_id: &str, status: &str) -> Value {
     for _ in 0..100 {
         let row = message_row(app, message_id).await;
         if row["status"] == status {
@@ -808,32 +808,45 @@ async fn a_malformed_pdu_is_answered_and_the_session_goes_on(backend: Backend) {
 }
 
 async fn cancel_and_query_work_until_the_message_is_final(backend: Backend) {
-    let Some(app) = demo_app(backend, 2_000).await else {
+    // The simulator takes one message at a time and acknowledges it after 1.5 s: the first
+    // is with the carrier (too late to cancel), the second still waits in the queue.
+    let Some(app) = spawn_app_with(
+        backend,
+        |s| {
+            s.carriers.simulator.window = 1;
+            s.carriers.simulator.ack_delay_ms = 1_500;
+            s.carriers.simulator.delay_ms = 100;
+        },
+        true,
+    )
+    .await
+    else {
         return;
     };
     let mut esme = Esme::connect(&app).await;
     assert_eq!(esme.bind(BIND_TRANSCEIVER, "demo", "demopass").await, 0);
-    let (_, id) = esme
-        .submit(&submit_body(
-            "12065550100",
-            "14255550123",
-            0,
-            0,
-            0,
-            &gsm("cancel me"),
-            &[],
-        ))
-        .await;
+    let mut ids = Vec::new();
+    for text in ["with the carrier", "cancel me"] {
+        let (_, id) = esme
+            .submit(&submit_body(
+                "12065550100",
+                "14255550123",
+                0,
+                0,
+                0,
+                &gsm(text),
+                &[],
+            ))
+            .await;
+        ids.push(id);
+    }
+    let (sent, queued) = (&ids[0], &ids[1]);
     let query = |id: &str| {
         let mut b = c(id);
         b.extend([1, 1]);
         b.extend(c("12065550100"));
         b
     };
-    let seq = esme.send(QUERY_SM, &query(&id)).await;
-    let resp = esme.response(seq).await;
-    assert_eq!(resp.status, 0);
-    assert_eq!(resp.body[resp.body.len() - 2], 6, "ACCEPTED");
     let cancel = |id: &str| {
         let mut b = c("");
         b.extend(c(id));
@@ -843,20 +856,31 @@ async fn cancel_and_query_work_until_the_message_is_final(backend: Backend) {
         b.extend(c("14255550123"));
         b
     };
-    let seq = esme.send(CANCEL_SM, &cancel(&id)).await;
+    let seq = esme.send(QUERY_SM, &query(queued)).await;
+    let resp = esme.response(seq).await;
+    assert_eq!(resp.status, 0);
+    assert_eq!(resp.body[resp.body.len() - 2], 6, "ACCEPTED");
+    let seq = esme.send(CANCEL_SM, &cancel(sent)).await;
+    assert_eq!(
+        esme.response(seq).await.status,
+        0x11,
+        "a message handed to the carrier cannot be cancelled"
+    );
+    let seq = esme.send(CANCEL_SM, &cancel(queued)).await;
     assert_eq!(esme.response(seq).await.status, 0);
-    let seq = esme.send(QUERY_SM, &query(&id)).await;
+    let seq = esme.send(QUERY_SM, &query(queued)).await;
     let resp = esme.response(seq).await;
     assert_eq!(resp.body[resp.body.len() - 2], 4, "DELETED");
-    let seq = esme.send(CANCEL_SM, &cancel(&id)).await;
+    let seq = esme.send(CANCEL_SM, &cancel(queued)).await;
     assert_eq!(esme.response(seq).await.status, 0x11, "already final");
     let seq = esme.send(QUERY_SM, &query("nosuchmessage")).await;
     assert_eq!(esme.response(seq).await.status, 0x67);
-    tokio::time::sleep(Duration::from_millis(2_300)).await;
+    wait_for_status(&app, sent, "DELIVERED").await;
+    tokio::time::sleep(Duration::from_millis(1_800)).await;
     assert_eq!(
-        message_row(&app, &id).await["status"],
+        message_row(&app, queued).await["status"],
         "CANCELLED",
-        "the carrier does not revive it"
+        "the carrier never gets it"
     );
     app.stop().await;
 }

@@ -1,4 +1,5 @@
-//! A delivery receipt owed to a customer: pending until a receiver bind acknowledges it.
+//! A deliver_sm owed to a customer (a delivery receipt or an MO message): pending until a
+//! receiver bind acknowledges it.
 
 use sea_orm::entity::prelude::*;
 
@@ -22,6 +23,12 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
     pub acked_at: Option<DateTimeUtc>,
+    /// `receipt` or `mo`.
+    pub kind: String,
+    pub esm_class: i16,
+    pub data_coding: i16,
+    /// For MO: the short_message octets, hex (user-data header included when it has one).
+    pub payload: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

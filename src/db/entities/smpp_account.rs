@@ -17,6 +17,8 @@ pub struct Model {
     pub max_binds: i32,
     /// Outstanding requests allowed per bind.
     pub window_size: i32,
+    /// Long MO messages are joined into one deliver_sm before delivery.
+    pub reassemble_mo: bool,
     /// Comma-separated CIDR networks binds may come from; empty means any.
     pub allowed_networks: String,
     pub enabled: bool,
