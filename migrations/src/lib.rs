@@ -10,6 +10,7 @@ mod m20261122_000002_create_master_data;
 mod m20261122_000003_create_rate_cards;
 mod m20261122_000004_create_messages;
 mod m20261201_000005_outbound_queue_and_mo;
+mod m20261201_000006_delivery_stats;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_rate_cards::Migration),
             Box::new(m20261122_000004_create_messages::Migration),
             Box::new(m20261201_000005_outbound_queue_and_mo::Migration),
+            Box::new(m20261201_000006_delivery_stats::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! The GraphQL API: one query and one mutation object per domain, merged into one schema.
 
+pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod billing;
@@ -33,6 +34,7 @@ pub struct Query(
     opt_outs::OptOutQuery,
     billing::BillingQuery,
     messages::MessageQuery,
+    analytics::AnalyticsQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.

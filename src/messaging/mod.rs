@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod admission;
+pub mod analytics;
 pub mod carrier_store;
 pub mod carriers;
 pub mod connectors;

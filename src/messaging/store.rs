@@ -14,10 +14,11 @@ use sea_orm::{
 use tokio::sync::{mpsc, oneshot};
 
 use super::admission::Admitted;
+use super::analytics::{StatsBatch, StatsKey};
 use super::outbound::OutboundMessage;
 use super::status::{receipt_text, MessageStatus};
 use crate::billing::money::to_micros;
-use crate::billing::rating::{total, ChargeKind};
+use crate::billing::rating::{total, ChargeKind, Direction};
 use crate::db::entities::{message, message_charge, receipt};
 use crate::metrics::Metrics;
 
@@ -332,6 +333,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
     let mut messages = Vec::new();
     let mut charges = Vec::new();
     let mut receipts = Vec::new();
+    let mut stats = StatsBatch::default();
     for write in writes {
         if let Write::Insert {
             message_id,
@@ -340,6 +342,17 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
         } = write
         {
             let (row, lines) = message_rows(message_id, admitted)?;
+            stats.received(
+                StatsKey::new(
+                    admitted.submitted_at,
+                    admitted.customer_id,
+                    Some(admitted.number_id),
+                    admitted.carrier_id,
+                    admitted.direction,
+                ),
+                i64::from(admitted.fragments),
+                admitted.status,
+            );
             messages.push(row);
             charges.extend(lines);
             receipts.extend(receipt.iter().map(|r| receipt_row(r, now)));
@@ -406,20 +419,39 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
             _ => None,
         })
         .collect();
-    let mut open: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // Open messages, with what analytics counts them under.
+    let mut open: std::collections::HashMap<String, (StatsKey, DateTime<Utc>)> =
+        std::collections::HashMap::new();
     for chunk in finishing.chunks(ROWS_PER_INSERT) {
         let rows = message::Entity::find()
             .select_only()
-            .column(message::Column::MessageId)
+            .columns([
+                message::Column::MessageId,
+                message::Column::CustomerId,
+                message::Column::NumberId,
+                message::Column::CarrierId,
+                message::Column::Direction,
+                message::Column::SubmittedAt,
+            ])
             .filter(message::Column::MessageId.is_in(chunk.iter().copied()))
             .filter(message::Column::Status.is_in([
                 MessageStatus::Accepted.to_value(),
                 MessageStatus::Enroute.to_value(),
             ]))
-            .into_tuple::<String>()
+            .into_tuple::<(
+                String,
+                i64,
+                Option<i64>,
+                Option<i64>,
+                Direction,
+                DateTime<Utc>,
+            )>()
             .all(&txn)
             .await?;
-        open.extend(rows);
+        for (id, customer, number, carrier, direction, submitted) in rows {
+            let key = StatsKey::new(submitted, customer, number, carrier, direction);
+            open.insert(id, (key, submitted));
+        }
     }
     let mut by_outcome: std::collections::HashMap<(String, Option<i32>), Vec<String>> =
         std::collections::HashMap::new();
@@ -432,10 +464,12 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
                 status,
                 error_code,
                 receipt,
-                ..
+                done_at,
             } => {
-                let did = open.remove(message_id.as_str());
-                if did {
+                let found = open.remove(message_id.as_str());
+                let did = found.is_some();
+                if let Some((key, submitted)) = found {
+                    stats.finished(key, *status, (*done_at - submitted).num_milliseconds());
                     by_outcome
                         .entry((status.to_value(), *error_code))
                         .or_default()
@@ -479,6 +513,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
             .exec_without_returning(&txn)
             .await?;
     }
+    stats.apply(&txn).await?;
     txn.commit().await?;
     Ok(changed)
 }

@@ -263,6 +263,7 @@ const OPERATIONS: &[(&str, &[&str])] = &[
     ("{ messages { nodes { id } } }", ALL),
     ("{ message(id: \"nosuchmessage\") { id } }", ALL),
     ("{ smppSessions { sessionId } }", ADMIN),
+    ("{ deliveryStats(filter: {from: \"2026-01-01\", to: \"2026-01-31\"}) { received } }", ALL),
     ("mutation { cancelMessage(id: \"nosuchmessage\") { id } }", ADMIN),
     ("mutation { injectInbound(input: {source: \"x\", destination: \"x\", text: \"x\"}) { id } }", ADMIN),
 ];

@@ -757,3 +757,87 @@ on_both_databases!(
     mo_reaches_a_bound_customer_or_waits_for_one,
     long_mo_is_joined_and_stop_then_start_governs_mt,
 );
+
+async fn analytics_count_what_was_sent(backend: Backend) {
+    let Some(app) = crate::smpp::demo_app(backend, 50).await else {
+        return;
+    };
+    let mut esme = customer(&app, BIND_TRANSMITTER).await;
+    let mut ids = Vec::new();
+    for dest in ["14255550131", "14255550132", "14255550133"] {
+        ids.push((submit_to(&mut esme, dest, "to T-Mobile").await, "DELIVERED"));
+    }
+    let long = "x".repeat(200); // two fragments
+    ids.push((
+        submit_to(&mut esme, "14255550134", &long).await,
+        "DELIVERED",
+    ));
+    for dest in ["15035550191", "15035550192"] {
+        ids.push((
+            submit_to(&mut esme, dest, "to Verizon").await,
+            "UNDELIVERABLE",
+        ));
+    }
+    let mut alphanumeric = submit_body("DEMOCO", "14255550135", 0, 0, 0, b"x", &[]);
+    alphanumeric[1] = 5; // source_addr_ton: alphanumeric
+    let (status, rejected) = esme.submit(&alphanumeric).await;
+    assert_eq!(status, 0);
+    ids.push((rejected, "REJECTED"));
+    for (id, status) in &ids {
+        wait_for_status(&app, id, status).await;
+    }
+    app.gql(
+        app.admin(),
+        "mutation($input: InjectInboundInput!) { injectInbound(input: $input) { id } }",
+        json!({ "input": { "source": "+14255550131", "destination": "+12065550100", "text": "hi" } }),
+    )
+    .await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let data = app
+        .gql(
+            app.admin(),
+            "query($f: DeliveryStatsFilter!) { deliveryStats(filter: $f, groupBy: [CARRIER, DIRECTION]) { carrierCode direction received fragments delivered undeliverable rejected inFlight deliveredRatio deliveryP50Ms deliveryP95Ms } }",
+            json!({ "f": { "from": today, "to": today } }),
+        )
+        .await;
+    let rows = data["deliveryStats"].as_array().unwrap().clone();
+    let row = |carrier: &str, direction: &str| {
+        rows.iter()
+            .find(|r| r["carrierCode"] == carrier && r["direction"] == direction)
+            .unwrap_or_else(|| panic!("no {carrier} {direction} row in {rows:?}"))
+            .clone()
+    };
+    let tmobile = row("TMOBILE", "MT");
+    assert_eq!(tmobile["received"], 5, "4 sent and 1 rejected: {tmobile}");
+    assert_eq!(tmobile["fragments"], 6);
+    assert_eq!(tmobile["delivered"], 4);
+    assert_eq!(tmobile["rejected"], 1);
+    assert_eq!(tmobile["inFlight"], 0);
+    assert_eq!(tmobile["deliveredRatio"], 1.0);
+    let p50 = tmobile["deliveryP50Ms"].as_i64().expect("a p50");
+    assert!(p50 >= 50, "the simulator takes 50 ms: {p50}");
+    assert!(tmobile["deliveryP95Ms"].as_i64().unwrap() >= p50);
+    let verizon = row("VERIZON", "MT");
+    assert_eq!(
+        (
+            verizon["received"].as_i64(),
+            verizon["undeliverable"].as_i64()
+        ),
+        (Some(2), Some(2))
+    );
+    assert_eq!(verizon["deliveredRatio"], 0.0);
+    assert!(verizon["deliveryP50Ms"].is_null());
+    let mo = row("TMOBILE", "MO");
+    assert_eq!(mo["received"], 1);
+    let (code, _) = app
+        .gql_error(
+            Some(app.admin()),
+            "query($f: DeliveryStatsFilter!) { deliveryStats(filter: $f) { received } }",
+            json!({ "f": { "from": today, "to": "2020-01-01" } }),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION");
+    app.stop().await;
+}
+
+on_both_databases!(analytics_count_what_was_sent);

@@ -6,9 +6,11 @@ use backoffice::billing::rating::{Direction, MessageKind};
 use backoffice::compliance::numbers::{NumberKind, ShortCodeType};
 use backoffice::customers::CustomerStatus;
 use backoffice::db::entities::{
-    api_key, audit_log, carrier, carrier_fee, carrier_prefix, customer, number, opt_out,
-    ported_number, rate, rate_card, sender_authorization, smpp_account,
+    api_key, audit_log, carrier, carrier_fee, carrier_prefix, customer, delivery_daily,
+    delivery_times, message, number, opt_out, ported_number, rate, rate_card, receipt,
+    sender_authorization, smpp_account,
 };
+use backoffice::messaging::status::MessageStatus;
 use chrono::{SubsecRound, Utc};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
@@ -260,6 +262,99 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             effective_from: Set(now),
             effective_to: Set(None),
             created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        message::ActiveModel {
+            message_id: Set("01a2305924efcd14000001".into()),
+            customer_id: Set(customer.id),
+            direction: Set(Direction::Mo),
+            kind: Set(MessageKind::Sms),
+            number_id: Set(Some(sender.id)),
+            number_kind: Set(NumberKind::LongCode),
+            source: Set("+14255550123".into()),
+            destination: Set("+12065550100".into()),
+            destination_country: Set(Some("US".into())),
+            carrier_id: Set(Some(att.id)),
+            status: Set(MessageStatus::Enroute),
+            reject_reason: Set(None),
+            error_code: Set(Some(88)),
+            data_coding: Set(8),
+            encoding: Set("ucs2".into()),
+            fragment_count: Set(3),
+            body: Set(Some("héllo".into())),
+            concat_ref: Set(Some(65_535)),
+            concat_total: Set(Some(3)),
+            concat_seq: Set(Some(2)),
+            registered_delivery: Set(true),
+            charge_micros: Set(12_345),
+            currency: Set("USD".into()),
+            submitted_at: Set(now),
+            done_at: Set(Some(now)),
+            updated_at: Set(now),
+            priority: Set(3),
+            expires_at: Set(Some(now)),
+            connector: Set(Some("att-smsc".into())),
+            carrier_message_id: Set(Some("1A2B3C".into())),
+            sent_at: Set(Some(now)),
+            receipt_failure_only: Set(true),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        receipt::ActiveModel {
+            message_id: Set("01a2305924efcd14000001".into()),
+            customer_id: Set(customer.id),
+            source: Set("+14255550123".into()),
+            destination: Set("+12065550100".into()),
+            text: Set(String::new()),
+            message_state: Set(0),
+            state: Set("pending".into()),
+            attempts: Set(2),
+            created_at: Set(now),
+            sent_at: Set(Some(now)),
+            acked_at: Set(None),
+            kind: Set("mo".into()),
+            esm_class: Set(0x40),
+            data_coding: Set(8),
+            payload: Set(Some("050003070201".into())),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        delivery_daily::ActiveModel {
+            day: Set("2026-12-01".into()),
+            customer_id: Set(customer.id),
+            number_id: Set(sender.id),
+            carrier_id: Set(0),
+            direction: Set("mt".into()),
+            received: Set(10),
+            fragments: Set(12),
+            delivered: Set(7),
+            undeliverable: Set(1),
+            expired: Set(1),
+            rejected: Set(1),
+            cancelled: Set(0),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        delivery_times::ActiveModel {
+            day: Set("2026-12-01".into()),
+            customer_id: Set(customer.id),
+            number_id: Set(sender.id),
+            carrier_id: Set(att.id),
+            bucket: Set(89),
+            count: Set(4),
             ..Default::default()
         },
     )

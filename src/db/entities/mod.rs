@@ -8,6 +8,8 @@ pub mod carrier;
 pub mod carrier_fee;
 pub mod carrier_prefix;
 pub mod customer;
+pub mod delivery_daily;
+pub mod delivery_times;
 pub mod message;
 pub mod message_charge;
 pub mod number;
