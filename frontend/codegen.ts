@@ -12,7 +12,7 @@ const config: CodegenConfig = {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {
-        scalars: { Money: 'string', DateTime: 'string', ID: 'string' },
+        scalars: { Money: 'string', DateTime: 'string', NaiveDate: 'string', ID: 'string' },
         enumsAsTypes: true,
         useTypeImports: true,
         strictScalars: true,
