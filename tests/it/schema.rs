@@ -29,7 +29,7 @@ fn schema_graphql_is_current() {
     if committed != current {
         let diff: Vec<String> = diff_lines(&committed, &current);
         panic!(
-            "schema.graphql differs from the code:\n{}\n\nRun: cargo run -- export-schema > schema.graphql",
+            "schema.graphql differs from the code:\n{}\n\nRun: cargo run -q -- export-schema > schema.tmp && mv schema.tmp schema.graphql",
             diff.join("\n")
         );
     }
