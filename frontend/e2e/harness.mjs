@@ -25,7 +25,11 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export async function startServer() {
+/**
+ * Starts the service. `env` adds settings (`BACKOFFICE_*` variables), e.g. a carrier
+ * connection that never connects, so messages stay queued.
+ */
+export async function startServer({ env: extraEnv = {} } = {}) {
   const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repoRoot, process.env.CARGO_TARGET_DIR) : join(repoRoot, 'target');
   const bin = process.env.BACKOFFICE_BIN ?? join(targetDir, 'debug', 'backoffice');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`cargo build\` first (or set BACKOFFICE_BIN)`);
@@ -47,6 +51,7 @@ export async function startServer() {
         BACKOFFICE_ADMIN_TOKEN: adminToken,
         BACKOFFICE_MAIL__OUTBOX_DIR: join(dir, 'outbox'),
         RUST_LOG: process.env.RUST_LOG ?? 'warn',
+        ...extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

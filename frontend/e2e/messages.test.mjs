@@ -187,11 +187,20 @@ describe('messages pages', () => {
     const shown = (await fragments.locator('[style*="pre-wrap"]').allInnerTexts()).join('');
     assert.equal(shown, LONG_TEXT);
 
-    // Accepted at submission, delivered when done.
+    // What the carrier connection recorded: the carrier, the connector and its own id.
+    assert.equal(await page.getByTestId('message-detail-carrier').innerText(), 'TMOBILE');
+    assert.equal(await page.getByTestId('message-detail-connector').innerText(), 'simulator');
+    assert.notEqual(await page.getByTestId('message-detail-carrier-message-id').innerText(), '—');
+    assert.equal(await page.getByTestId('message-detail-priority').innerText(), '0 (lowest)');
+    assert.match(await page.getByTestId('message-detail-sent-at').innerText(), /UTC/);
+    assert.match(await page.getByTestId('message-detail-expires-at').innerText(), /UTC$/);
+
+    // Accepted at submission, en route when the carrier acknowledged it, delivered when done.
     const steps = page.getByTestId('status-history').getByTestId('history-step');
-    assert.equal(await steps.count(), 2);
+    assert.equal(await steps.count(), 3);
     assert.match(await steps.nth(0).innerText(), /Accepted/);
-    assert.match(await steps.nth(1).innerText(), /Delivered[\s\S]*now/i);
+    assert.match(await steps.nth(1).innerText(), /Enroute[\s\S]*UTC[\s\S]*Acknowledged by the carrier/);
+    assert.match(await steps.nth(2).innerText(), /Delivered[\s\S]*now/i);
     await screenshot(page, '10-message-detail');
   });
 

@@ -1,5 +1,7 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { useSession } from './api/SessionContext';
+import { TableSkeleton } from './components/common';
 import { Layout } from './components/Layout';
 import { homeFor } from './lib/access';
 import { CustomerDetail } from './pages/CustomerDetail';
@@ -11,6 +13,9 @@ import { NotFound } from './pages/NotFound';
 import { CustomerNumbers, NumbersIndex } from './pages/Numbers';
 import { Preview } from './pages/Preview';
 import { SignIn } from './pages/SignIn';
+
+// The charts (recharts) are most of the analytics page's weight: it loads on first visit.
+const Analytics = lazy(() => import('./pages/Analytics').then((m) => ({ default: m.Analytics })));
 
 function RequireSession({ children }: { children: React.ReactNode }) {
   const { session } = useSession();
@@ -44,6 +49,14 @@ export function App() {
         <Route path="numbers" element={<NumbersIndex />} />
         <Route path="messages" element={<MessagesList />} />
         <Route path="messages/:id" element={<MessageDetail />} />
+        <Route
+          path="analytics"
+          element={
+            <Suspense fallback={<TableSkeleton rows={8} label="Loading analytics" />}>
+              <Analytics />
+            </Suspense>
+          }
+        />
         <Route path="preview" element={<Preview />} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import {
   IconApi,
   IconBuildingStore,
+  IconChartBar,
   IconInbox,
   IconLogout,
   IconMessage2Bolt,
@@ -19,6 +20,7 @@ const ICONS: Record<NavIcon, typeof IconUsers> = {
   account: IconBuildingStore,
   numbers: IconPhone,
   messages: IconInbox,
+  analytics: IconChartBar,
   preview: IconMessage2Bolt,
   api: IconApi,
 };

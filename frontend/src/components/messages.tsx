@@ -39,27 +39,32 @@ export function useCarrierNames(): Map<string, CarrierName> {
   return useMemo(() => new Map((data?.carriers ?? []).map((c) => [c.id, { code: c.code, name: c.name }])), [data]);
 }
 
-/** A carrier by its code, with its name on hover; the bare id when the name is not known. */
-export function CarrierLabel({ id, carriers }: { id: string | null | undefined; carriers: Map<string, CarrierName> }) {
-  if (!id) {
+/**
+ * A carrier by its code (the message's `carrierCode`, which every role reads), with its name on
+ * hover for roles that may read carriers; the bare id when no code is known.
+ */
+export function CarrierLabel({
+  id,
+  code,
+  carriers,
+}: {
+  id: string | null | undefined;
+  code?: string | null;
+  carriers: Map<string, CarrierName>;
+}) {
+  const known = id ? carriers.get(id) : undefined;
+  const label = code ?? known?.code;
+  if (!label) {
     return (
-      <Text span size="sm" c="dimmed">
-        —
-      </Text>
-    );
-  }
-  const c = carriers.get(id);
-  if (!c) {
-    return (
-      <Text span size="sm">
-        #{id}
+      <Text span size="sm" c={id ? undefined : 'dimmed'}>
+        {id ? `#${id}` : '—'}
       </Text>
     );
   }
   return (
-    <Tooltip label={c.name}>
-      <Text span size="sm">
-        {c.code}
+    <Tooltip label={known?.name ?? label} disabled={!known}>
+      <Text span size="sm" data-testid="carrier-code">
+        {label}
       </Text>
     </Tooltip>
   );

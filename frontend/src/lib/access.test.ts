@@ -4,12 +4,18 @@ import { can, homeFor, navFor } from './access';
 describe('navFor', () => {
   it('gives staff the customer list and no account link', () => {
     const labels = navFor('FINANCE', null).map((n) => n.label);
-    expect(labels).toEqual(['Customers', 'Numbers & senders', 'Messages', 'Message preview']);
+    expect(labels).toEqual(['Customers', 'Numbers & senders', 'Messages', 'Analytics', 'Message preview']);
   });
   it('gives every role that may query messages the Messages page', () => {
     for (const role of ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
       expect(navFor(role, role === 'CUSTOMER' ? '7' : null).map((n) => n.to)).toContain('/messages');
       expect(can(role, 'message.read')).toBe(true);
+    }
+  });
+  it('gives every role the delivery analytics', () => {
+    for (const role of ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
+      expect(navFor(role, role === 'CUSTOMER' ? '7' : null).map((n) => n.to)).toContain('/analytics');
+      expect(can(role, 'stats.read')).toBe(true);
     }
   });
   it('gives admins the GraphQL explorer', () => {
@@ -31,6 +37,10 @@ describe('can', () => {
     expect(can('CUSTOMER', 'number.configure')).toBe(false);
     expect(can('COMPLIANCE', 'number.attest')).toBe(true);
     expect(can('ACCOUNT_MANAGER', 'number.attest')).toBe(false);
+    expect(can('ADMIN', 'message.cancel')).toBe(true);
+    for (const role of ['FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
+      expect(can(role, 'message.cancel')).toBe(false);
+    }
   });
   it('keeps the customer picker and carrier names from customer keys', () => {
     expect(can('CUSTOMER', 'customer.list')).toBe(false);

@@ -11,6 +11,8 @@ export type Action =
   | 'number.configure'
   | 'number.attest'
   | 'message.read'
+  | 'message.cancel'
+  | 'stats.read'
   | 'carrier.read';
 
 const ALL: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'];
@@ -27,6 +29,10 @@ const ACTIONS: Record<Action, readonly Role[]> = {
   // `messages` and `message`: every role (the service's CUSTOMER_READERS); customer keys see
   // their own messages only.
   'message.read': ALL,
+  // `cancelMessage`: admins only (customers cancel over SMPP with cancel_sm).
+  'message.cancel': ['ADMIN'],
+  // `deliveryStats`: every role; a customer key counts its own traffic only.
+  'stats.read': ALL,
   // `carriers` is staff only, so a customer key sees a message's carrier id, not its name.
   'carrier.read': STAFF,
 };
@@ -35,7 +41,7 @@ export function can(role: Role, action: Action): boolean {
   return ACTIONS[action].includes(role);
 }
 
-export type NavIcon = 'customers' | 'account' | 'numbers' | 'messages' | 'preview' | 'api';
+export type NavIcon = 'customers' | 'account' | 'numbers' | 'messages' | 'analytics' | 'preview' | 'api';
 
 export interface NavItem {
   label: string;
@@ -71,6 +77,13 @@ const NAV: readonly NavEntry[] = [
     icon: 'messages',
     description: 'Traffic, delivery status and charges',
     roles: ACTIONS['message.read'],
+  },
+  {
+    label: 'Analytics',
+    to: '/analytics',
+    icon: 'analytics',
+    description: 'Delivery by day and carrier, delivery times',
+    roles: ACTIONS['stats.read'],
   },
   {
     label: 'Message preview',

@@ -13,6 +13,7 @@ import {
   messageEncoding,
   noFilters,
   parseFilters,
+  priorityLabel,
   statusHistory,
 } from './messages';
 
@@ -20,20 +21,35 @@ describe('statusHistory', () => {
   const submittedAt = '2026-11-22T04:17:07.100Z';
   const doneAt = '2026-11-22T04:17:07.305Z';
 
-  it('shows a delivered message accepted at submission and delivered when done', () => {
-    const h = statusHistory({ status: 'DELIVERED', submittedAt, doneAt, errorCode: 0 });
+  const sentAt = '2026-11-22T04:17:07.140Z';
+
+  it('shows a delivered message accepted at submission, en route when the carrier acknowledged it, delivered when done', () => {
+    const h = statusHistory({ status: 'DELIVERED', submittedAt, sentAt, doneAt, errorCode: 0 });
     expect(h.awaitingFinal).toBe(false);
     expect(h.steps.map((s) => [s.status, s.at, s.current])).toEqual([
       ['ACCEPTED', submittedAt, false],
+      ['ENROUTE', sentAt, false],
       ['DELIVERED', doneAt, true],
     ]);
-    expect(h.steps[1]?.description).not.toMatch(/error/);
+    expect(h.steps[1]?.description).toMatch(/Acknowledged by the carrier/);
+    expect(h.steps[2]?.description).not.toMatch(/error/);
+  });
+
+  it('leaves out the ENROUTE step of a final message the carrier never acknowledged', () => {
+    // Records from before sentAt was kept, and messages that expired or were cancelled in the queue.
+    const old = statusHistory({ status: 'DELIVERED', submittedAt, doneAt, errorCode: 0 });
+    expect(old.steps.map((s) => [s.status, s.at])).toEqual([
+      ['ACCEPTED', submittedAt],
+      ['DELIVERED', doneAt],
+    ]);
+    const expired = statusHistory({ status: 'EXPIRED', submittedAt, sentAt: null, doneAt });
+    expect(expired.steps.map((s) => s.status)).toEqual(['ACCEPTED', 'EXPIRED']);
   });
 
   it('names the error code of a failed delivery', () => {
-    const h = statusHistory({ status: 'UNDELIVERABLE', submittedAt, doneAt, errorCode: 1 });
-    expect(h.steps[1]).toMatchObject({ status: 'UNDELIVERABLE', at: doneAt, current: true });
-    expect(h.steps[1]?.description).toMatch(/error 001/);
+    const h = statusHistory({ status: 'UNDELIVERABLE', submittedAt, sentAt, doneAt, errorCode: 1 });
+    expect(h.steps[2]).toMatchObject({ status: 'UNDELIVERABLE', at: doneAt, current: true });
+    expect(h.steps[2]?.description).toMatch(/error 001/);
   });
 
   it('keeps a final status whose time the record lacks, without inventing one', () => {
@@ -47,13 +63,18 @@ describe('statusHistory', () => {
     expect(accepted.steps[0]?.current).toBe(true);
     expect(accepted.awaitingFinal).toBe(true);
 
-    // ENROUTE has no timestamp of its own; a stray doneAt does not make it final.
-    const enroute = statusHistory({ status: 'ENROUTE', submittedAt, doneAt });
+    // ENROUTE is when the carrier acknowledged it; a stray doneAt does not make it final.
+    const enroute = statusHistory({ status: 'ENROUTE', submittedAt, sentAt, doneAt });
     expect(enroute.steps.map((s) => [s.status, s.at, s.current])).toEqual([
       ['ACCEPTED', submittedAt, false],
-      ['ENROUTE', null, true],
+      ['ENROUTE', sentAt, true],
     ]);
     expect(enroute.awaitingFinal).toBe(true);
+
+    // Without sentAt the step stays, without a time.
+    const untimed = statusHistory({ status: 'ENROUTE', submittedAt, sentAt: null });
+    expect(untimed.steps[1]).toMatchObject({ status: 'ENROUTE', at: null, current: true });
+    expect(untimed.steps[1]?.description).toMatch(/not recorded/);
   });
 
   it('shows a rejected message as refused at admission with its reason, never accepted', () => {
@@ -67,8 +88,9 @@ describe('statusHistory', () => {
   });
 
   it('covers cancelled messages', () => {
-    const h = statusHistory({ status: 'CANCELLED', submittedAt, doneAt });
+    const h = statusHistory({ status: 'CANCELLED', submittedAt, sentAt: null, doneAt });
     expect(h.steps.map((s) => s.status)).toEqual(['ACCEPTED', 'CANCELLED']);
+    expect(h.steps[1]?.description).toMatch(/waited for its carrier/);
     expect(isFinalStatus('CANCELLED')).toBe(true);
     expect(isFinalStatus('ENROUTE')).toBe(false);
   });
@@ -76,6 +98,7 @@ describe('statusHistory', () => {
 
 describe('elapsed', () => {
   it('reads a duration between two timestamps', () => {
+    expect(elapsed('2026-11-22T04:17:07.100Z', '2026-11-22T04:17:07.100Z')).toBe('0 ms');
     expect(elapsed('2026-11-22T04:17:07.100Z', '2026-11-22T04:17:07.305Z')).toBe('205 ms');
     expect(elapsed('2026-11-22T04:17:00Z', '2026-11-22T04:17:04.2Z')).toBe('4.2 s');
     expect(elapsed('2026-11-22T04:17:00Z', '2026-11-22T04:20:05Z')).toBe('3 min 5 s');
@@ -177,5 +200,8 @@ describe('labels', () => {
     expect(formatErrorCode(1)).toBe('001');
     expect(formatErrorCode(0)).toBe('000');
     expect(formatErrorCode(null)).toBe('—');
+    expect(priorityLabel(0)).toBe('0 (lowest)');
+    expect(priorityLabel(2)).toBe('2');
+    expect(priorityLabel(3)).toBe('3 (highest)');
   });
 });

@@ -3,6 +3,7 @@
 // implies, and which fragment split of the body matches the stored record.
 
 import type { Direction, Encoding, MessageStatus } from '../../generated/gql/graphql';
+import { formatDuration } from './analytics';
 
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'ACCEPTED',
@@ -202,8 +203,9 @@ export function findNumber<T extends { address: string }>(text: string, numbers:
 }
 
 // ---------------------------------------------------------------------------------------------
-// Status history: the record keeps when it was submitted and when it became final, nothing in
-// between, so the history shows what those fields support and no more.
+// Status history: the record keeps when it was submitted, when the carrier acknowledged it
+// (`sentAt`, the ENROUTE step) and when it became final, so the history shows what those
+// fields support and no more.
 
 export interface HistoryStep {
   status: MessageStatus;
@@ -223,6 +225,8 @@ export interface StatusHistory {
 export interface HistorySource {
   status: MessageStatus;
   submittedAt: string;
+  /** When the carrier acknowledged the message (its ENROUTE); null before, or never sent. */
+  sentAt?: string | null;
   doneAt?: string | null;
   errorCode?: number | null;
   rejectReason?: string | null;
@@ -232,7 +236,7 @@ const FINAL_DESCRIPTIONS: Record<Exclude<MessageStatus, 'ACCEPTED' | 'ENROUTE' |
   DELIVERED: 'Delivered to the handset',
   UNDELIVERABLE: 'The carrier could not deliver it',
   EXPIRED: 'Not delivered before its validity period ran out',
-  CANCELLED: 'Cancelled by the customer (cancel_sm) before it was final',
+  CANCELLED: 'Cancelled (cancel_sm or an admin) while it waited for its carrier',
 };
 
 export function statusHistory(m: HistorySource): StatusHistory {
@@ -241,6 +245,14 @@ export function statusHistory(m: HistorySource): StatusHistory {
     at: m.submittedAt,
     current,
     description: 'Received and stored; the submit response carried its message id',
+  });
+  const enroute = (current: boolean): HistoryStep => ({
+    status: 'ENROUTE',
+    at: m.sentAt ?? null,
+    current,
+    description: m.sentAt
+      ? 'Acknowledged by the carrier, which now has it'
+      : 'Handed to the carrier (the time is not recorded)',
   });
   switch (m.status) {
     case 'REJECTED':
@@ -259,18 +271,15 @@ export function statusHistory(m: HistorySource): StatusHistory {
     case 'ACCEPTED':
       return { steps: [accepted(true)], awaitingFinal: true };
     case 'ENROUTE':
-      return {
-        steps: [
-          accepted(false),
-          { status: 'ENROUTE', at: null, current: true, description: 'Handed to the carrier (the time is not recorded)' },
-        ],
-        awaitingFinal: true,
-      };
+      return { steps: [accepted(false), enroute(true)], awaitingFinal: true };
     default: {
       const err = m.errorCode ? ` (error ${formatErrorCode(m.errorCode)})` : '';
+      // A final message went through ENROUTE when the carrier acknowledged it; one that
+      // expired or was cancelled in the queue (or refused at submit) never did.
       return {
         steps: [
           accepted(false),
+          ...(m.sentAt ? [enroute(false)] : []),
           { status: m.status, at: m.doneAt ?? null, current: true, description: `${FINAL_DESCRIPTIONS[m.status]}${err}` },
         ],
         awaitingFinal: false,
@@ -279,19 +288,19 @@ export function statusHistory(m: HistorySource): StatusHistory {
   }
 }
 
+/** SMPP priority_flag: "0 (lowest)" … "3 (highest)"; the outbound queue sends higher first. */
+export function priorityLabel(priority: number): string {
+  if (priority === 0) return '0 (lowest)';
+  if (priority === 3) return '3 (highest)';
+  return String(priority);
+}
+
 /** "205 ms", "4.2 s", "3 min 5 s", "2 h 10 min", "3 d 4 h"; null when either end is unknown. */
 export function elapsed(from: string | null | undefined, to: string | null | undefined): string | null {
   if (!from || !to) return null;
   const ms = new Date(to).getTime() - new Date(from).getTime();
   if (Number.isNaN(ms) || ms < 0) return null;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
-  const total = Math.round(s);
-  const [d, h, min, sec] = [Math.floor(total / 86400), Math.floor(total / 3600) % 24, Math.floor(total / 60) % 60, total % 60];
-  if (d > 0) return `${d} d ${h} h`;
-  if (h > 0) return `${h} h ${min} min`;
-  return `${min} min ${sec} s`;
+  return formatDuration(ms);
 }
 
 // ---------------------------------------------------------------------------------------------

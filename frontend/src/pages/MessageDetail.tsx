@@ -7,6 +7,7 @@ import {
   Card,
   Group,
   Loader,
+  Modal,
   Paper,
   Progress,
   SimpleGrid,
@@ -18,12 +19,14 @@ import {
   Title,
   Tooltip,
 } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
 import { IconBan, IconCheck, IconClock, IconHourglass, IconInfoCircle, IconList, IconX } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import { useQuery } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../generated/gql';
 import type { MessageDetailQuery, MessageStatus } from '../../generated/gql/graphql';
+import { errorMessages } from '../api/errors';
 import { useSignedIn } from '../api/SessionContext';
 import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { CarrierLabel, MessageStatusBadge, MessageText, useCarrierNames } from '../components/messages';
@@ -38,6 +41,7 @@ import {
   matchingSplit,
   MESSAGE_STATUS_COLORS,
   messageEncoding,
+  priorityLabel,
   statusHistory,
 } from '../lib/messages';
 import { ENCODING_LABELS, fragmentCapacity, UNIT_NAMES } from '../lib/preview';
@@ -54,13 +58,19 @@ const MessageById = graphql(`
       destination
       destinationCountry
       carrierId
+      carrierCode
+      carrierMessageId
+      connector
+      priority
       status
       encoding
       dataCoding
       fragmentCount
       body
       submittedAt
+      sentAt
       doneAt
+      expiresAt
       errorCode
       rejectReason
       charge {
@@ -74,6 +84,16 @@ const MessageById = graphql(`
         amount
         international
       }
+    }
+  }
+`);
+
+const CancelMessage = graphql(`
+  mutation CancelMessage($id: ID!) {
+    cancelMessage(id: $id) {
+      id
+      status
+      doneAt
     }
   }
 `);
@@ -143,7 +163,7 @@ const STEP_ICONS: Record<MessageStatus, typeof IconCheck> = {
 export function MessageDetail() {
   const { id = '' } = useParams();
   const session = useSignedIn();
-  const [{ data, fetching, error }] = useQuery({ query: MessageById, variables: { id } });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: MessageById, variables: { id } });
   const m = data?.message;
   const staff = can(session.role, 'customer.list');
   const [customer] = useQuery({
@@ -153,6 +173,27 @@ export function MessageDetail() {
   });
   const carriers = useCarrierNames();
   const customerName = staff ? customer.data?.customer.name : session.customerName;
+  const [confirming, setConfirming] = useState(false);
+  const [cancelling, cancel] = useMutation(CancelMessage);
+
+  async function confirmCancel() {
+    if (!m) return;
+    // `cancelMessage` finds the message by its message_id (the record id is NOT_FOUND there).
+    const r = await cancel({ id: m.messageId });
+    setConfirming(false);
+    if (r.error) {
+      notifications.show({ color: 'red', title: 'Not cancelled', message: errorMessages(r.error).join(' ') });
+    } else {
+      notifications.show({
+        color: 'teal',
+        icon: <IconCheck size={16} />,
+        title: 'Cancelled',
+        message: `Message ${m.messageId} will not be sent.`,
+      });
+    }
+    // Cancelled, or (CONFLICT) the carrier took it meanwhile: either way its status moved on.
+    refetch({ requestPolicy: 'network-only' });
+  }
 
   return (
     <>
@@ -168,6 +209,11 @@ export function MessageDetail() {
           m && (
             <>
               <MessageStatusBadge status={m.status} size="xl" radius="sm" data-testid="message-detail-status" />
+              {m.status === 'ACCEPTED' && can(session.role, 'message.cancel') && (
+                <Button color="red" variant="light" leftSection={<IconX size={16} />} onClick={() => setConfirming(true)}>
+                  Cancel
+                </Button>
+              )}
               <Button
                 variant="default"
                 component={Link}
@@ -180,6 +226,22 @@ export function MessageDetail() {
           )
         }
       />
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Cancel this message?" centered>
+        <Stack gap="md">
+          <Text size="sm">
+            Message <b>{m?.messageId}</b> to {m?.destination} is still waiting for its carrier. Cancelled, it is never sent and
+            its status becomes final (Cancelled). A message the carrier already has cannot be cancelled.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setConfirming(false)} disabled={cancelling.fetching}>
+              Keep it
+            </Button>
+            <Button color="red" onClick={confirmCancel} loading={cancelling.fetching} data-testid="confirm-cancel">
+              Cancel message
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
       <ErrorAlert error={error} title="The message could not be loaded" />
       {fetching && !data && <TableSkeleton rows={6} label="Loading message" />}
       {m && (
@@ -226,13 +288,43 @@ export function MessageDetail() {
                     </Badge>
                   )}
                 </Field>
-                <Field label="Carrier">
-                  <CarrierLabel id={m.carrierId} carriers={carriers} />
-                </Field>
                 <Field label="Kind and direction">
                   {m.kind} · {DIRECTION_LABELS[m.direction]}
                 </Field>
+                <Field label="Carrier" testId="message-detail-carrier">
+                  <CarrierLabel id={m.carrierId} code={m.carrierCode} carriers={carriers} />
+                </Field>
+                <Field label="Connector" testId="message-detail-connector">
+                  {m.connector ? (
+                    <Text ff="monospace" size="sm">
+                      {m.connector}
+                    </Text>
+                  ) : (
+                    '—'
+                  )}
+                </Field>
+                <Field label="Carrier message id" testId="message-detail-carrier-message-id">
+                  {m.carrierMessageId ? (
+                    <Text ff="monospace" size="sm">
+                      {m.carrierMessageId}
+                    </Text>
+                  ) : (
+                    '—'
+                  )}
+                </Field>
+                <Field label="Priority" testId="message-detail-priority">
+                  {priorityLabel(m.priority)}
+                </Field>
                 <Field label="Submitted">{formatTimestamp(m.submittedAt)}</Field>
+                <Field label="Sent to carrier" testId="message-detail-sent-at">
+                  {formatTimestamp(m.sentAt)}
+                  {elapsed(m.submittedAt, m.sentAt) && (
+                    <Text span size="xs" c="dimmed">
+                      {' '}
+                      (after {elapsed(m.submittedAt, m.sentAt)})
+                    </Text>
+                  )}
+                </Field>
                 <Field label="Done">
                   {formatTimestamp(m.doneAt)}
                   {m.status !== 'REJECTED' && elapsed(m.submittedAt, m.doneAt) && (
@@ -241,6 +333,9 @@ export function MessageDetail() {
                       (after {elapsed(m.submittedAt, m.doneAt)})
                     </Text>
                   )}
+                </Field>
+                <Field label="Valid until" testId="message-detail-expires-at">
+                  {formatTimestamp(m.expiresAt)}
                 </Field>
                 <Field label="Error code" testId="message-detail-error-code">
                   {formatErrorCode(m.errorCode)}
@@ -390,13 +485,16 @@ function StatusHistoryCard({ message: m }: { message: Detail }) {
             }
           >
             <Text size="xs" c="dimmed">
-              Awaiting the carrier: delivered, undeliverable or expired.
+              {m.status === 'ACCEPTED'
+                ? 'Waiting for its carrier; then delivered, undeliverable or expired.'
+                : 'Awaiting the carrier: delivered, undeliverable or expired.'}
             </Text>
           </Timeline.Item>
         )}
       </Timeline>
       <Text size="xs" c="dimmed" mt="md">
-        The record keeps when the message was submitted and when it became final; steps in between have no time of their own.
+        The record keeps when the message was submitted, when its carrier acknowledged it (en route) and when it became
+        final.
       </Text>
     </Card>
   );

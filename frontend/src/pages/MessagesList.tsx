@@ -54,6 +54,7 @@ const MessagesQuery = graphql(`
           source
           destination
           carrierId
+          carrierCode
           status
           encoding
           fragmentCount
@@ -346,7 +347,7 @@ export function MessagesList() {
                         </Group>
                       </Table.Td>
                       <Table.Td>
-                        <CarrierLabel id={m.carrierId} carriers={carriers} />
+                        <CarrierLabel id={m.carrierId} code={m.carrierCode} carriers={carriers} />
                       </Table.Td>
                       <Table.Td>
                         <MessageStatusBadge status={m.status} miw="max-content" data-testid="message-status" />
