@@ -321,13 +321,23 @@ pub struct MessageMutation;
 
 #[Object]
 impl MessageMutation {
-    /// Cancels a message still waiting for its carrier (`CONFLICT` once the carrier has it or
-    /// it is final).
+    /// Cancels a message still waiting for its carrier, by its id or its message_id
+    /// (`CONFLICT` once the carrier has it or it is final).
     #[graphql(guard = "RoleGuard::new(ADMINS)")]
     async fn cancel_message(&self, ctx: &Context<'_>, id: ID) -> Result<Message> {
         let gateway = ctx.data::<Arc<Gateway>>()?;
         let db = ctx.data::<DatabaseConnection>()?;
-        match gateway.cancel(None, id.as_str()).await {
+        // Like `message(id)`: the record id or the message_id.
+        let message_id = match id.parse::<i64>() {
+            Ok(numeric) => message::Entity::find_by_id(numeric)
+                .one(db)
+                .await
+                .map_err(AppError::from)
+                .gql()?
+                .map_or_else(|| id.to_string(), |m| m.message_id),
+            Err(_) => id.to_string(),
+        };
+        match gateway.cancel(None, &message_id).await {
             CancelOutcome::Cancelled => {}
             CancelOutcome::NotFound => {
                 return Err(AppError::NotFound(format!("message {}", id.as_str()))).gql()
@@ -341,7 +351,7 @@ impl MessageMutation {
             CancelOutcome::Failed(e) => return Err(AppError::Internal(anyhow::anyhow!(e))).gql(),
         }
         let found = gateway
-            .find_message(None, id.as_str())
+            .find_message(None, &message_id)
             .await
             .ok_or_else(|| AppError::NotFound(format!("message {}", id.as_str())))
             .gql()?;

@@ -596,10 +596,14 @@ async fn a_waiting_message_can_be_cancelled_or_expire(backend: Backend) {
     assert_eq!(status, 0);
     let cancelled = submit_to(&mut esme, "12065550152", "cancel me").await;
     let cancel = "mutation($id: ID!) { cancelMessage(id: $id) { status doneAt } }";
+    let record_id = message_row_id(&app, &cancelled).await;
     let data = app
-        .gql(app.admin(), cancel, json!({ "id": cancelled }))
+        .gql(app.admin(), cancel, json!({ "id": record_id }))
         .await;
-    assert_eq!(data["cancelMessage"]["status"], "CANCELLED");
+    assert_eq!(
+        data["cancelMessage"]["status"], "CANCELLED",
+        "by its record id"
+    );
     let (code, _) = app
         .gql_error(Some(app.admin()), cancel, json!({ "id": cancelled }))
         .await;
@@ -625,6 +629,17 @@ async fn a_waiting_message_can_be_cancelled_or_expire(backend: Backend) {
         "a cancelled message is not tried again"
     );
     app.stop().await;
+}
+
+async fn message_row_id(app: &TestApp, message_id: &str) -> String {
+    let data = app
+        .gql(
+            app.admin(),
+            "query($id: ID!) { message(id: $id) { id } }",
+            json!({ "id": message_id }),
+        )
+        .await;
+    data["message"]["id"].as_str().unwrap().to_owned()
 }
 
 async fn mo_reaches_a_bound_customer_or_waits_for_one(backend: Backend) {
