@@ -80,6 +80,7 @@ impl App {
             throttle: settings.throttle.clone(),
             compliance: settings.compliance.clone(),
             mo_lock: Default::default(),
+            code_traffic: Default::default(),
         });
         let state = HttpState {
             schema: crate::graphql::build_schema(db.clone(), settings, Arc::clone(&gateway)),
@@ -209,7 +210,8 @@ impl App {
     }
 }
 
-/// Keeps admission's snapshot current and resends unacknowledged receipts, until `stop`.
+/// Keeps admission's snapshot current, resends unacknowledged deliveries and records
+/// short-code traffic for the leases, until `stop`.
 async fn background_work(gateway: Arc<Gateway>, settings: Settings, stop: CancellationToken) {
     let mut refresh = tokio::time::interval(Duration::from_millis(
         settings.smpp.cache_refresh_ms.max(10),
@@ -218,9 +220,15 @@ async fn background_work(gateway: Arc<Gateway>, settings: Settings, stop: Cancel
         tokio::time::interval(Duration::from_secs(settings.smpp.receipt_retry_secs.max(1)));
     refresh.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     resend.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut traffic = tokio::time::interval(Duration::from_secs(5));
+    traffic.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            _ = stop.cancelled() => return,
+            _ = stop.cancelled() => {
+                gateway.flush_code_traffic().await;
+                return;
+            }
+            _ = traffic.tick() => gateway.flush_code_traffic().await,
             _ = refresh.tick() => {
                 if let Err(e) = gateway.snapshot.refresh(&gateway.db, &settings.throttle, &settings.compliance).await {
                     tracing::warn!(error = %e, "admission snapshot not refreshed");

@@ -14,6 +14,7 @@ use crate::billing::carrier_fees::{self, NewCarrierFee};
 use crate::billing::rate_store::{self, NewRateCard};
 use crate::billing::rating::{Direction, MessageKind};
 use crate::compliance::authorizations::{self, NewAuthorization};
+use crate::compliance::lease_store;
 use crate::compliance::number_store::{self, NewNumber, MAX_PER_SECOND};
 use crate::compliance::numbers::{NumberKind, ShortCodeType};
 use crate::customers::{store, CustomerStatus, NewCustomer};
@@ -45,7 +46,7 @@ type DemoNumber = (
     bool,
 );
 
-const NUMBERS: [DemoNumber; 4] = [
+const NUMBERS: [DemoNumber; 5] = [
     (NumberKind::LongCode, "+12065550100", None, true, true, true),
     (NumberKind::TollFree, "+18885550100", None, true, true, true),
     (
@@ -57,6 +58,14 @@ const NUMBERS: [DemoNumber; 4] = [
         false,
     ),
     (NumberKind::Alphanumeric, "DEMOCO", None, false, true, false),
+    (
+        NumberKind::ShortCode,
+        "55502",
+        Some(ShortCodeType::Random),
+        true,
+        true,
+        false,
+    ),
 ];
 
 /// Seeds the demo set; returns the demo customer's id.
@@ -159,7 +168,58 @@ pub async fn seed(db: &DatabaseConnection) -> Result<i64, AppError> {
         carrier_store::import_routes(db, &operator, &routes).await?;
     }
     seed_prices(db, &operator, customer.id).await?;
+    seed_leases(db, &operator).await?;
     Ok(customer.id)
+}
+
+/// The rack one-time prices (USD, from 2026), an active lease for `55501` and one for
+/// `55502`, activated 100 days ago and silent for the last 75.
+async fn seed_leases(db: &DatabaseConnection, operator: &RequestContext) -> Result<(), AppError> {
+    if lease_store::prices(db).await?.is_empty() {
+        let rack = [
+            ("setup", "random", "500"),
+            ("setup", "vanity", "1000"),
+            ("leasing", "random", "3000"),
+            ("leasing", "vanity", "4500"),
+            ("migration", "", "200"),
+            ("filing", "", "100"),
+            ("reapplication", "", "250"),
+        ];
+        for (kind, variant, amount) in rack {
+            lease_store::add_price(
+                db,
+                operator,
+                lease_store::NewPrice {
+                    customer_id: None,
+                    currency: "USD".into(),
+                    kind: kind.into(),
+                    variant: variant.into(),
+                    unit_price: price(amount),
+                    effective_from: demo_start(),
+                    effective_to: None,
+                },
+            )
+            .await?;
+        }
+    }
+    let today = Utc::now().date_naive();
+    for (code, activated_days_ago, silent_days) in [("55501", 30, 0), ("55502", 100, 75)] {
+        let Some(number) = number_store::find_by_address(db, code).await? else {
+            continue;
+        };
+        if lease_store::latest_for_number(db, number.id)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let lease = lease_store::apply(db, operator, number.id).await?;
+        let activated = today - chrono::Duration::days(activated_days_ago);
+        lease_store::activate(db, operator, lease.id, activated).await?;
+        let last = Utc::now() - chrono::Duration::days(silent_days);
+        lease_store::record_traffic(db, &[(number.id, last)]).await?;
+    }
+    Ok(())
 }
 
 /// When the demo prices start.

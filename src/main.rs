@@ -52,6 +52,25 @@ enum Command {
         #[command(subcommand)]
         command: CarriersCommand,
     },
+    /// Short-code leases.
+    Leases {
+        #[command(subcommand)]
+        command: LeasesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LeasesCommand {
+    /// Applies renewals, notice endings and inactivity as of a day; running it twice for the
+    /// same day changes nothing the second time.
+    Maintain {
+        /// The day to act as of (YYYY-MM-DD, UTC); today by default.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -222,6 +241,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!(
                     "imported {} prefixes and {} ported numbers",
                     summary.prefixes, summary.ported_numbers
+                );
+            }
+            Ok(())
+        }
+        Command::Leases {
+            command: LeasesCommand::Maintain { as_of, json },
+        } => {
+            let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let db = backoffice::db::connect(&settings.database).await?;
+            backoffice::db::migrate(&db).await?;
+            let summary = backoffice::compliance::lease_store::maintain_leases(
+                &db,
+                &RequestContext::cli(),
+                as_of,
+            )
+            .await?;
+            db.close().await?;
+            if json {
+                println!("{}", serde_json::to_string(&summary)?);
+            } else {
+                println!(
+                    "leases as of {as_of}: {} checked, {} renewed, {} ended, {} warnings, {} cancelled for inactivity, {} charges",
+                    summary.leases_checked,
+                    summary.renewed,
+                    summary.ended,
+                    summary.warnings,
+                    summary.cancelled_for_inactivity,
+                    summary.charges_created
+                );
+            }
+            if !summary.failures.is_empty() {
+                anyhow::bail!(
+                    "{} lease(s) not maintained: {}",
+                    summary.failures.len(),
+                    summary.failures.join("; ")
                 );
             }
             Ok(())

@@ -8,6 +8,7 @@ pub mod carriers;
 pub mod customers;
 pub mod error;
 pub mod guard;
+pub mod leases;
 pub mod loader;
 pub mod messages;
 pub mod numbers;
@@ -35,6 +36,7 @@ pub struct Query(
     billing::BillingQuery,
     messages::MessageQuery,
     analytics::AnalyticsQuery,
+    leases::LeaseQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
@@ -48,6 +50,7 @@ pub struct Mutation(
     opt_outs::OptOutMutation,
     billing::BillingMutation,
     messages::MessageMutation,
+    leases::LeaseMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -15,6 +15,7 @@ use super::snapshot::Snapshot;
 use super::status::MessageStatus;
 use super::throttle_counter::ThrottleCounters;
 use crate::billing::rating::{rate, ChargeLine, Direction, MessageFacts, MessageKind};
+use crate::compliance::leases::LeaseState;
 use crate::compliance::numbers::{NumberKind, NANP_HOME_COUNTRIES};
 use crate::customers::CustomerStatus;
 
@@ -136,6 +137,15 @@ fn compliance_rejection(
             MessageKind::Mms => "MMS",
         };
         return Some(format!("the source is not enabled for {kind}"));
+    }
+    if number.kind == NumberKind::ShortCode {
+        match snapshot.leases.get(&number.id) {
+            Some(state) if state.sends() => {}
+            Some(LeaseState::Suspended) => {
+                return Some("SHORT_CODE_SUSPENDED: compliance suspended the short code".into())
+            }
+            _ => return Some("SHORT_CODE_NOT_LEASED: the short code has no active lease".into()),
+        }
     }
     if number.kind == NumberKind::Alphanumeric {
         match country {

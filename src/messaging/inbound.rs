@@ -159,6 +159,9 @@ impl Gateway {
             // Refused and recorded; the carrier is acknowledged (it has nothing to retry).
             return Some(message_id);
         }
+        if number.kind == NumberKind::ShortCode {
+            self.saw_code_traffic(number.id, mo.received_at);
+        }
         if let Some((kind, word)) = keyword(&text) {
             self.apply_keyword(kind, &word, &number.address, &subscriber.e164)
                 .await;

@@ -15,12 +15,13 @@ use super::carriers::{candidate_prefixes, choose, RouteMatch};
 use crate::billing::carrier_fees::to_fee;
 use crate::billing::money::from_micros;
 use crate::billing::rating::{CarrierFee, Direction, MessageKind, Rate, RateCard};
+use crate::compliance::leases::LeaseState;
 use crate::compliance::numbers::NumberKind;
 use crate::config::{ComplianceSettings, ThrottleSettings};
 use crate::customers::CustomerStatus;
 use crate::db::entities::{
     audit_log, carrier, carrier_fee, carrier_prefix, customer, number, opt_out, ported_number,
-    rate, rate_card, smpp_account,
+    rate, rate_card, short_code_lease, smpp_account,
 };
 use crate::messaging::throttle::{effective, EffectiveLimits};
 use crate::smpp::accounts::{decode_bind_types, decode_networks, BindType};
@@ -73,6 +74,8 @@ pub struct Snapshot {
     pub ported: HashMap<String, i64>,
     /// Carrier id to code (`ATT`): how routes and metrics name carriers.
     pub carrier_codes: HashMap<i64, String>,
+    /// Each short code's newest lease state, by number id (none: never leased).
+    pub leases: HashMap<i64, LeaseState>,
     pub customer_cards: HashMap<i64, Vec<RateCard>>,
     pub rack_cards: HashMap<String, Vec<RateCard>>,
     pub carrier_fees: Vec<CarrierFee>,
@@ -212,6 +215,13 @@ impl Snapshot {
             .into_iter()
             .map(|p| (p.number, p.carrier_id))
             .collect();
+        let leases = short_code_lease::Entity::find()
+            .order_by_asc(short_code_lease::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| (l.number_id, l.state))
+            .collect();
         let carrier_codes = carrier::Entity::find()
             .all(db)
             .await?
@@ -266,6 +276,7 @@ impl Snapshot {
             prefixes,
             ported,
             carrier_codes,
+            leases,
             customer_cards,
             rack_cards,
             carrier_fees,

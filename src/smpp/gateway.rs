@@ -12,6 +12,7 @@ use super::accounts::{network_allows, verify_password, BindType};
 use super::pdu::{self, status, Bind, BindKind, Submit};
 use super::registry::{SessionCommand, SessionRegistry};
 use super::submission::submission;
+use crate::compliance::numbers::NumberKind;
 use crate::config::{CarrierSettings, ComplianceSettings, SmppSettings, ThrottleSettings};
 use crate::db::entities::{message, receipt};
 use crate::messaging::admission::{admit, Refusal};
@@ -41,6 +42,9 @@ pub struct Gateway {
     pub compliance: ComplianceSettings,
     /// MO messages are taken one at a time, so joining parts sees each part once.
     pub mo_lock: tokio::sync::Mutex<()>,
+    /// The latest traffic of each short code (by number id) since the last flush: kept here
+    /// so admission writes nothing per message for it.
+    pub code_traffic: std::sync::Mutex<std::collections::HashMap<i64, chrono::DateTime<Utc>>>,
 }
 
 /// A bound session's identity.
@@ -146,6 +150,11 @@ impl Gateway {
             }
         };
         let message_id = new_message_id();
+        if admitted.number_kind == NumberKind::ShortCode
+            && admitted.status == MessageStatus::Accepted
+        {
+            self.saw_code_traffic(admitted.number_id, admitted.submitted_at);
+        }
         let outbound = OutboundMessage::new(&message_id, &admitted);
         let rejected = admitted.status == MessageStatus::Rejected;
         let receipt = (rejected && admitted.receipts.wants(MessageStatus::Rejected))
@@ -164,6 +173,37 @@ impl Gateway {
             status: status::OK,
             receipt,
             accepted: (!rejected).then_some(outbound),
+        }
+    }
+
+    /// Notes a short code's traffic for its lease's inactivity count.
+    pub fn saw_code_traffic(&self, number_id: i64, at: chrono::DateTime<Utc>) {
+        let mut seen = self
+            .code_traffic
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let last = seen.entry(number_id).or_insert(at);
+        *last = (*last).max(at);
+    }
+
+    /// Writes the short codes' latest traffic to their leases.
+    pub async fn flush_code_traffic(&self) {
+        let seen: Vec<_> = std::mem::take(
+            &mut *self
+                .code_traffic
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        )
+        .into_iter()
+        .collect();
+        if seen.is_empty() {
+            return;
+        }
+        if let Err(e) = crate::compliance::lease_store::record_traffic(&self.db, &seen).await {
+            tracing::warn!(error = %e, "short-code traffic not recorded; kept for the next flush");
+            for (number_id, at) in seen {
+                self.saw_code_traffic(number_id, at);
+            }
         }
     }
 

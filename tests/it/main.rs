@@ -4,6 +4,7 @@ mod access;
 mod carriers;
 mod customers;
 mod helpers;
+mod leases;
 mod numbers;
 mod operations;
 mod rating;

@@ -121,7 +121,19 @@ async fn demo_seeding_twice_adds_nothing(backend: Backend) {
             { "address": "+18885550100", "kind": "TOLL_FREE", "twoWay": true, "smsEnabled": true, "mmsEnabled": true },
             { "address": "55501", "kind": "SHORT_CODE", "twoWay": true, "smsEnabled": true, "mmsEnabled": false },
             { "address": "DEMOCO", "kind": "ALPHANUMERIC", "twoWay": false, "smsEnabled": true, "mmsEnabled": false },
+            { "address": "55502", "kind": "SHORT_CODE", "twoWay": true, "smsEnabled": true, "mmsEnabled": false },
         ])
+    );
+    let leases = app
+        .gql(app.admin(), "{ leases { shortCode state daysSilent } }", json!({}))
+        .await;
+    assert_eq!(
+        leases["leases"],
+        json!([
+            { "shortCode": "55502", "state": "ACTIVE", "daysSilent": 75 },
+            { "shortCode": "55501", "state": "ACTIVE", "daysSilent": 0 },
+        ]),
+        "one lease per demo code, the second silent for 75 days"
     );
     assert_eq!(data["smppAccounts"][0]["systemId"], "demo");
     assert_eq!(data["smppAccounts"][0]["windowSize"], 64);

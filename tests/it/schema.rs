@@ -3,12 +3,13 @@
 
 use backoffice::auth::Role;
 use backoffice::billing::rating::{Direction, MessageKind};
+use backoffice::compliance::leases::LeaseState;
 use backoffice::compliance::numbers::{NumberKind, ShortCodeType};
 use backoffice::customers::CustomerStatus;
 use backoffice::db::entities::{
-    api_key, audit_log, carrier, carrier_fee, carrier_prefix, customer, delivery_daily,
-    delivery_times, message, number, opt_out, ported_number, rate, rate_card, receipt,
-    sender_authorization, smpp_account,
+    alert, api_key, audit_log, carrier, carrier_fee, carrier_prefix, customer, delivery_daily,
+    delivery_times, lease_event, message, number, one_time_charge, one_time_price, opt_out,
+    ported_number, rate, rate_card, receipt, sender_authorization, short_code_lease, smpp_account,
 };
 use backoffice::messaging::status::MessageStatus;
 use chrono::{SubsecRound, Utc};
@@ -355,6 +356,88 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             carrier_id: Set(att.id),
             bucket: Set(89),
             count: Set(4),
+            ..Default::default()
+        },
+    )
+    .await;
+    let lease = round_trip(
+        &db,
+        short_code_lease::ActiveModel {
+            customer_id: Set(customer.id),
+            number_id: Set(sender.id),
+            state: Set(LeaseState::Suspended),
+            reapplication: Set(true),
+            applied_at: Set(now),
+            activated_on: Set(Some(chrono::NaiveDate::from_ymd_opt(2028, 2, 29).unwrap())),
+            term: Set(3),
+            term_ends_on: Set(Some(chrono::NaiveDate::from_ymd_opt(2028, 5, 29).unwrap())),
+            notice_given_on: Set(None),
+            ends_on: Set(None),
+            suspended_from: Set(Some(LeaseState::NoticeGiven)),
+            last_traffic_at: Set(Some(now)),
+            warned_days: Set("60,80".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        lease_event::ActiveModel {
+            lease_id: Set(lease.id),
+            from_state: Set(Some(LeaseState::Active)),
+            to_state: Set(LeaseState::CancelledInactivity),
+            actor: Set("cli".into()),
+            reason: Set(Some("silent".into())),
+            at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        alert::ActiveModel {
+            customer_id: Set(customer.id),
+            kind: Set("inactivity_warning".into()),
+            subject: Set("s".into()),
+            detail: Set("d".into()),
+            lease_id: Set(Some(lease.id)),
+            created_at: Set(now),
+            acknowledged_at: Set(Some(now)),
+            emailed_at: Set(None),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        one_time_price::ActiveModel {
+            customer_id: Set(Some(customer.id)),
+            currency: Set("USD".into()),
+            kind: Set("leasing".into()),
+            variant: Set("vanity".into()),
+            unit_price_micros: Set(4_500_000_000),
+            effective_from: Set(now),
+            effective_to: Set(Some(now)),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        one_time_charge::ActiveModel {
+            customer_id: Set(customer.id),
+            kind: Set("setup".into()),
+            description: Set("Set-up".into()),
+            quantity: Set(1),
+            unit_price_micros: Set(500_000_000),
+            amount_micros: Set(500_000_000),
+            currency: Set("USD".into()),
+            incurred_at: Set(now),
+            lease_id: Set(Some(lease.id)),
+            created_at: Set(now),
             ..Default::default()
         },
     )

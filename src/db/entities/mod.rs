@@ -2,6 +2,7 @@
 //! (roles, statuses, kinds); the drift tests in `tests/it/schema.rs` check them against the
 //! migrations.
 
+pub mod alert;
 pub mod api_key;
 pub mod audit_log;
 pub mod carrier;
@@ -10,13 +11,17 @@ pub mod carrier_prefix;
 pub mod customer;
 pub mod delivery_daily;
 pub mod delivery_times;
+pub mod lease_event;
 pub mod message;
 pub mod message_charge;
 pub mod number;
+pub mod one_time_charge;
+pub mod one_time_price;
 pub mod opt_out;
 pub mod ported_number;
 pub mod rate;
 pub mod rate_card;
 pub mod receipt;
 pub mod sender_authorization;
+pub mod short_code_lease;
 pub mod smpp_account;

@@ -1,0 +1,402 @@
+//! Short-code leases over the real API and SMPP: terms and their charges, notice, inactivity
+//! and re-application, suspension, admission's enforcement, and a change made by the CLI
+//! reaching a running server.
+
+use std::process::Command;
+use std::time::Duration;
+
+use backoffice::db::entities::short_code_lease;
+use chrono::{TimeZone, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{json, Value};
+
+use crate::helpers::{Backend, TestApp};
+use crate::numbers::create_number;
+use crate::on_both_databases;
+use crate::smpp::{demo_app, gsm, message_row, submit_body, Esme, BIND_TRANSCEIVER};
+
+const LEASE: &str = "query($id: ID!) { lease(id: $id) { state term termEndsOn endsOn reapplication events { fromState toState actor reason } charges { kind amount incurredAt description } } }";
+const MAINTAIN: &str = "mutation($day: NaiveDate!) { maintainLeases(asOf: $day) { leasesChecked renewed ended warnings cancelledForInactivity chargesCreated failures } }";
+
+async fn demo_customer(app: &TestApp) -> String {
+    let data = app
+        .gql(
+            app.admin(),
+            "{ customers { nodes { id name } } }",
+            json!({}),
+        )
+        .await;
+    data["customers"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Demo Co")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn new_lease(app: &TestApp, code: &str, activated: &str) -> String {
+    let customer = demo_customer(app).await;
+    let number = create_number(
+        app,
+        &customer,
+        "SHORT_CODE",
+        code,
+        json!({ "shortCodeType": "VANITY" }),
+    )
+    .await;
+    let applied = app
+        .gql(
+            app.admin(),
+            "mutation($n: ID!) { applyLease(numberId: $n) { id state } }",
+            json!({ "n": number }),
+        )
+        .await;
+    let id = applied["applyLease"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(applied["applyLease"]["state"], "APPLIED");
+    app.gql(
+        app.admin(),
+        "mutation($id: ID!, $on: NaiveDate) { activateLease(id: $id, on: $on) { state } }",
+        json!({ "id": id, "on": activated }),
+    )
+    .await;
+    id
+}
+
+/// The test's stand-in for traffic on `day` (what admission's flush writes).
+async fn traffic_on(app: &TestApp, lease: &str, day: (i32, u32, u32)) {
+    let at = Utc.with_ymd_and_hms(day.0, day.1, day.2, 12, 0, 0).unwrap();
+    short_code_lease::Entity::update_many()
+        .col_expr(
+            short_code_lease::Column::LastTrafficAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .col_expr(
+            short_code_lease::Column::WarnedDays,
+            sea_orm::sea_query::Expr::value(""),
+        )
+        .filter(short_code_lease::Column::Id.eq(lease.parse::<i64>().unwrap()))
+        .exec(&app.db)
+        .await
+        .unwrap();
+}
+
+async fn lease(app: &TestApp, id: &str) -> Value {
+    app.gql(app.admin(), LEASE, json!({ "id": id })).await["lease"].clone()
+}
+
+async fn maintain(app: &TestApp, day: &str) -> Value {
+    let data = app.gql(app.admin(), MAINTAIN, json!({ "day": day })).await;
+    assert_eq!(data["maintainLeases"]["failures"], json!([]), "{data}");
+    data["maintainLeases"].clone()
+}
+
+async fn a_lease_renews_each_term_and_late_notice_adds_one_more(backend: Backend) {
+    let Some(app) = demo_app(backend, 50).await else {
+        return;
+    };
+    let id = new_lease(&app, "55503", "2026-01-31").await;
+    let activated = lease(&app, &id).await;
+    assert_eq!(activated["state"], "ACTIVE");
+    assert_eq!(
+        activated["termEndsOn"], "2026-04-30",
+        "January 31 + 3 months"
+    );
+    let kinds: Vec<(&str, &str)> = activated["charges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["kind"].as_str().unwrap(), c["amount"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("setup", "1000.000000"), ("leasing", "4500.000000")],
+        "vanity prices"
+    );
+
+    traffic_on(&app, &id, (2026, 4, 20)).await;
+    let first = maintain(&app, "2026-04-30").await;
+    assert_eq!(first["renewed"], 1);
+    assert_eq!(first["chargesCreated"], 1);
+    let again = maintain(&app, "2026-04-30").await;
+    assert_eq!(
+        (again["renewed"].as_i64(), again["chargesCreated"].as_i64()),
+        (Some(0), Some(0)),
+        "idempotent"
+    );
+    let renewed = lease(&app, &id).await;
+    assert_eq!(
+        (renewed["term"].as_i64(), renewed["termEndsOn"].as_str()),
+        (Some(2), Some("2026-07-31"))
+    );
+
+    // 29 days before the term's end: too late for this term.
+    let notice = app
+        .gql(
+            app.admin(),
+            "mutation($id: ID!) { giveLeaseNotice(id: $id, on: \"2026-07-02\") { late endsOn message lease { state } } }",
+            json!({ "id": id }),
+        )
+        .await["giveLeaseNotice"]
+        .clone();
+    assert_eq!(notice["late"], true);
+    assert_eq!(notice["endsOn"], "2026-10-31");
+    assert!(notice["message"].as_str().unwrap().contains("2026-10-31"));
+    assert_eq!(notice["lease"]["state"], "NOTICE_GIVEN");
+
+    traffic_on(&app, &id, (2026, 10, 1)).await;
+    let end = maintain(&app, "2026-10-31").await;
+    assert_eq!(
+        (end["renewed"].as_i64(), end["ended"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let ended = lease(&app, &id).await;
+    assert_eq!(ended["state"], "ENDED");
+    let charges = ended["charges"].as_array().unwrap();
+    assert_eq!(charges.len(), 4, "set-up and three terms: {charges:?}");
+    assert_eq!(charges[3]["incurredAt"], "2026-07-31T00:00:00+00:00");
+    let states: Vec<&str> = ended["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["toState"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["APPLIED", "ACTIVE", "NOTICE_GIVEN", "ENDED"]);
+    let (code, _) = app
+        .gql_error(
+            Some(app.admin()),
+            "mutation($id: ID!) { giveLeaseNotice(id: $id) { late } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT", "an ended lease takes no notice");
+    app.stop().await;
+}
+
+async fn silence_warns_then_cancels_and_a_new_application_pays_again(backend: Backend) {
+    let Some(app) = demo_app(backend, 50).await else {
+        return;
+    };
+    let id = new_lease(&app, "55504", "2026-01-01").await;
+    traffic_on(&app, &id, (2026, 1, 10)).await;
+    assert_eq!(maintain(&app, "2026-03-10").await["warnings"], 0, "59 days");
+    assert_eq!(maintain(&app, "2026-03-11").await["warnings"], 1, "60 days");
+    assert_eq!(maintain(&app, "2026-03-11").await["warnings"], 0, "once");
+    assert_eq!(maintain(&app, "2026-03-31").await["warnings"], 1, "80 days");
+    let at_89 = maintain(&app, "2026-04-09").await;
+    assert_eq!(at_89["cancelledForInactivity"], 0);
+    let at_90 = maintain(&app, "2026-04-10").await;
+    assert_eq!(at_90["cancelledForInactivity"], 1);
+    assert_eq!(lease(&app, &id).await["state"], "CANCELLED_INACTIVITY");
+    let alerts = app
+        .gql(
+            app.admin(),
+            "{ alerts { kind leaseId subject } }",
+            json!({}),
+        )
+        .await["alerts"]
+        .clone();
+    let kinds: Vec<&str> = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["leaseId"] == id.as_str())
+        .map(|a| a["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "inactivity_cancelled",
+            "inactivity_warning",
+            "inactivity_warning"
+        ]
+    );
+
+    let number = app
+        .gql(app.admin(), "{ leases { id numberId } }", json!({}))
+        .await["leases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == id.as_str())
+        .unwrap()["numberId"]
+        .clone();
+    let again = app
+        .gql(
+            app.admin(),
+            "mutation($n: ID!) { applyLease(numberId: $n) { id reapplication } }",
+            json!({ "n": number }),
+        )
+        .await["applyLease"]
+        .clone();
+    assert_eq!(again["reapplication"], true);
+    let second = again["id"].as_str().unwrap();
+    app.gql(
+        app.admin(),
+        "mutation($id: ID!) { activateLease(id: $id, on: \"2026-05-01\") { state } }",
+        json!({ "id": second }),
+    )
+    .await;
+    let kinds: Vec<String> = lease(&app, second).await["charges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["setup", "leasing", "reapplication"]);
+    let (code, _) = app
+        .gql_error(
+            Some(app.admin()),
+            "mutation($n: ID!) { applyLease(numberId: $n) { id } }",
+            json!({ "n": number }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT", "one live lease per code");
+    app.stop().await;
+}
+
+/// Submits from a short code (TON network-specific), receipts on failure only; returns the
+/// message_id.
+async fn submit_from_code(esme: &mut Esme, code: &str) -> String {
+    let mut body = submit_body(code, "14255550161", 0, 2, 0, &gsm("from the code"), &[]);
+    body[1] = 3; // source_addr_ton: network specific (a short code)
+    let (status, id) = esme.submit(&body).await;
+    assert_eq!(status, 0);
+    id
+}
+
+async fn wait_for_reason(app: &TestApp, esme: &mut Esme, code: &str, expected: Option<&str>) {
+    for _ in 0..100 {
+        let id = submit_from_code(esme, code).await;
+        let row = message_row(app, &id).await;
+        let reason = row["rejectReason"].as_str();
+        if row["status"] == "REJECTED" {
+            // Receipts are asked for failures only: a rejected message has one.
+            let (receipt, _, _) = esme.receipt().await;
+            assert!(receipt.contains("stat:REJECTD"), "{receipt}");
+        }
+        let matches = match expected {
+            Some(want) => reason.is_some_and(|r| r.starts_with(want)),
+            None => row["status"] != "REJECTED",
+        };
+        if matches {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{code} never reached {expected:?}");
+}
+
+async fn admission_sends_only_from_a_sending_lease(backend: Backend) {
+    let Some(app) = demo_app(backend, 50).await else {
+        return;
+    };
+    let mut esme = Esme::connect(&app).await;
+    assert_eq!(esme.bind(BIND_TRANSCEIVER, "demo", "demopass").await, 0);
+    let id = submit_from_code(&mut esme, "55501").await;
+    assert_ne!(
+        message_row(&app, &id).await["status"],
+        "REJECTED",
+        "the demo lease is active"
+    );
+    let lease_id = app
+        .gql(
+            app.admin(),
+            "{ leases(state: ACTIVE) { id shortCode } }",
+            json!({}),
+        )
+        .await["leases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["shortCode"] == "55501")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, compliance) = app.create_key("compliance", None).await;
+    let (code, _) = app
+        .gql_error(
+            Some(&compliance),
+            "mutation($id: ID!) { suspendLease(id: $id, reason: \" \") { state } }",
+            json!({ "id": lease_id }),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION", "a suspension needs a reason");
+    app.gql(&compliance, "mutation($id: ID!) { suspendLease(id: $id, reason: \"use outside its approval\") { state } }", json!({ "id": lease_id }))
+        .await;
+    wait_for_reason(&app, &mut esme, "55501", Some("SHORT_CODE_SUSPENDED")).await;
+    app.gql(
+        &compliance,
+        "mutation($id: ID!) { resumeLease(id: $id, reason: \"amended\") { state } }",
+        json!({ "id": lease_id }),
+    )
+    .await;
+    wait_for_reason(&app, &mut esme, "55501", None).await;
+    app.gql(
+        app.admin(),
+        "mutation($id: ID!) { cancelLease(id: $id, reason: \"customer left\") { state } }",
+        json!({ "id": lease_id }),
+    )
+    .await;
+    wait_for_reason(&app, &mut esme, "55501", Some("SHORT_CODE_NOT_LEASED")).await;
+    app.stop().await;
+}
+
+async fn a_cli_change_reaches_the_running_server(backend: Backend) {
+    let Some(app) = demo_app(backend, 50).await else {
+        return;
+    };
+    let mut esme = Esme::connect(&app).await;
+    assert_eq!(esme.bind(BIND_TRANSCEIVER, "demo", "demopass").await, 0);
+    wait_for_reason(&app, &mut esme, "55502", None).await;
+    // 91 days on, even the traffic just sent is 90 days old.
+    let day = (Utc::now() + chrono::Duration::days(91))
+        .date_naive()
+        .to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_backoffice"))
+        .args([
+            "--database-url",
+            app.db_url(),
+            "leases",
+            "maintain",
+            "--as-of",
+            &day,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        summary["cancelled_for_inactivity"].as_i64() >= Some(1),
+        "{summary}"
+    );
+    wait_for_reason(&app, &mut esme, "55502", Some("SHORT_CODE_NOT_LEASED")).await;
+    let output = Command::new(env!("CARGO_BIN_EXE_backoffice"))
+        .args([
+            "--database-url",
+            app.db_url(),
+            "leases",
+            "maintain",
+            "--as-of",
+            "not-a-date",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    app.stop().await;
+}
+
+on_both_databases!(
+    a_lease_renews_each_term_and_late_notice_adds_one_more,
+    silence_warns_then_cancels_and_a_new_application_pays_again,
+    admission_sends_only_from_a_sending_lease,
+    a_cli_change_reaches_the_running_server,
+);
