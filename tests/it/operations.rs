@@ -125,7 +125,11 @@ async fn demo_seeding_twice_adds_nothing(backend: Backend) {
         ])
     );
     let leases = app
-        .gql(app.admin(), "{ leases { shortCode state daysSilent } }", json!({}))
+        .gql(
+            app.admin(),
+            "{ leases { shortCode state daysSilent } }",
+            json!({}),
+        )
         .await;
     assert_eq!(
         leases["leases"],
