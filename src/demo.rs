@@ -14,9 +14,10 @@ use crate::billing::carrier_fees::{self, NewCarrierFee};
 use crate::billing::rate_store::{self, NewRateCard};
 use crate::billing::rating::{Direction, MessageKind};
 use crate::compliance::authorizations::{self, NewAuthorization};
-use crate::compliance::lease_store;
+use crate::compliance::filings::{FilingKind, FilingStatus};
 use crate::compliance::number_store::{self, NewNumber, MAX_PER_SECOND};
 use crate::compliance::numbers::{NumberKind, ShortCodeType};
+use crate::compliance::{filing_store, lease_store};
 use crate::customers::{store, CustomerStatus, NewCustomer};
 use crate::error::AppError;
 use crate::messaging::carrier_store;
@@ -172,8 +173,9 @@ pub async fn seed(db: &DatabaseConnection) -> Result<i64, AppError> {
     Ok(customer.id)
 }
 
-/// The rack one-time prices (USD, from 2026), an active lease for `55501` and one for
-/// `55502`, activated 100 days ago and silent for the last 75.
+/// The rack one-time prices (USD, from 2026); for `55501` and `55502` approved SMS filings
+/// with the demo carriers and a lease: `55501` active, `55502` activated 100 days ago and
+/// silent for the last 75.
 async fn seed_leases(db: &DatabaseConnection, operator: &RequestContext) -> Result<(), AppError> {
     if lease_store::prices(db).await?.is_empty() {
         let rack = [
@@ -212,6 +214,29 @@ async fn seed_leases(db: &DatabaseConnection, operator: &RequestContext) -> Resu
             .is_some()
         {
             continue;
+        }
+        for (carrier_code, _, _) in CARRIERS {
+            let Some(carrier) = carrier_store::find_by_code(db, carrier_code).await? else {
+                continue;
+            };
+            let filing = filing_store::create(
+                db,
+                operator,
+                filing_store::NewFiling {
+                    number_id: number.id,
+                    carrier_id: carrier.id,
+                    kind: FilingKind::Sms,
+                    use_case: "One-time passcodes and account alerts for Demo Co customers".into(),
+                    sample_messages: vec!["Your Demo Co code is 482913.".into()],
+                    help_answer: "Demo Co alerts: help at demo.example. Msg&data rates may apply."
+                        .into(),
+                    stop_answer: "You are unsubscribed from Demo Co alerts.".into(),
+                },
+            )
+            .await?;
+            filing_store::set_status(db, operator, filing.id, FilingStatus::Submitted, None)
+                .await?;
+            filing_store::set_status(db, operator, filing.id, FilingStatus::Approved, None).await?;
         }
         let lease = lease_store::apply(db, operator, number.id).await?;
         let activated = today - chrono::Duration::days(activated_days_ago);

@@ -12,6 +12,7 @@ mod m20261122_000004_create_messages;
 mod m20261201_000005_outbound_queue_and_mo;
 mod m20261201_000006_delivery_stats;
 mod m20261201_000007_leases;
+mod m20261201_000008_carrier_filings;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_outbound_queue_and_mo::Migration),
             Box::new(m20261201_000006_delivery_stats::Migration),
             Box::new(m20261201_000007_leases::Migration),
+            Box::new(m20261201_000008_carrier_filings::Migration),
         ]
     }
 }

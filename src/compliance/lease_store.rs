@@ -81,7 +81,7 @@ pub async fn price(
     })
 }
 
-/// Records a one-time charge of `kind` for the lease's customer.
+/// Records a one-time charge of `kind` for the lease's customer, at its listed price.
 async fn charge(
     txn: &DatabaseTransaction,
     customer: &customer::Model,
@@ -92,16 +92,39 @@ async fn charge(
     at: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let unit = price(txn, customer, kind, variant, at).await?;
+    record_charge(
+        txn,
+        customer,
+        kind,
+        description,
+        unit,
+        at,
+        (Some(lease_id), None),
+    )
+    .await
+}
+
+/// Stores one one-time charge; `sources` are the lease and the filing that caused it.
+pub async fn record_charge(
+    txn: &DatabaseTransaction,
+    customer: &customer::Model,
+    kind: &str,
+    description: String,
+    unit_price_micros: i64,
+    at: DateTime<Utc>,
+    sources: (Option<i64>, Option<i64>),
+) -> Result<(), AppError> {
     one_time_charge::ActiveModel {
         customer_id: Set(customer.id),
         kind: Set(kind.into()),
         description: Set(description),
         quantity: Set(1),
-        unit_price_micros: Set(unit),
-        amount_micros: Set(unit),
+        unit_price_micros: Set(unit_price_micros),
+        amount_micros: Set(unit_price_micros),
         currency: Set(customer.currency.clone()),
         incurred_at: Set(at),
-        lease_id: Set(Some(lease_id)),
+        lease_id: Set(sources.0),
+        filing_id: Set(sources.1),
         created_at: Set(Utc::now()),
         ..Default::default()
     }

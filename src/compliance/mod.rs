@@ -1,7 +1,9 @@
 //! The contract's compliance rules: numbers and senders, sender authorizations, short-code
-//! leases (and, in later issues, filings, MMS use cases, ratios and forecasts).
+//! leases, carrier filings (and, in later issues, MMS use cases, ratios and forecasts).
 
 pub mod authorizations;
+pub mod filing_store;
+pub mod filings;
 pub mod lease_store;
 pub mod leases;
 pub mod number_store;

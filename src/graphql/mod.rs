@@ -7,6 +7,7 @@ pub mod billing;
 pub mod carriers;
 pub mod customers;
 pub mod error;
+pub mod filings;
 pub mod guard;
 pub mod leases;
 pub mod loader;
@@ -37,6 +38,7 @@ pub struct Query(
     messages::MessageQuery,
     analytics::AnalyticsQuery,
     leases::LeaseQuery,
+    filings::FilingQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
@@ -51,6 +53,7 @@ pub struct Mutation(
     billing::BillingMutation,
     messages::MessageMutation,
     leases::LeaseMutation,
+    filings::FilingMutation,
 );
 
 /// The schema type served at `/graphql`.

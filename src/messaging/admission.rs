@@ -118,6 +118,7 @@ fn compliance_rejection(
     submission: &Submission,
     number: &super::snapshot::NumberFacts,
     destination: &super::address::E164,
+    carrier_id: Option<i64>,
 ) -> Option<String> {
     let country = destination.country.as_deref();
     let customer_active = snapshot
@@ -145,6 +146,18 @@ fn compliance_rejection(
                 return Some("SHORT_CODE_SUSPENDED: compliance suspended the short code".into())
             }
             _ => return Some("SHORT_CODE_NOT_LEASED: the short code has no active lease".into()),
+        }
+        let approved = carrier_id.is_some_and(|carrier| {
+            snapshot
+                .approved_filings
+                .get(&(number.id, carrier))
+                .is_some_and(|kinds| kinds.iter().any(|k| k.covers(submission.kind)))
+        });
+        if !approved {
+            return Some(
+                "NO_CARRIER_APPROVAL: no approved filing of the short code with the destination's carrier"
+                    .into(),
+            );
         }
     }
     if number.kind == NumberKind::Alphanumeric {
@@ -195,11 +208,17 @@ pub fn admit(
             MessageKind::Sms => fragment_count(&submission.text, submission.encoding, udh_octets),
             MessageKind::Mms => 1,
         });
-    let reject_reason = compliance_rejection(snapshot, &submission, number, &destination);
+    let route = snapshot.route(&destination.e164);
+    let reject_reason = compliance_rejection(
+        snapshot,
+        &submission,
+        number,
+        &destination,
+        route.carrier_id,
+    );
     if reject_reason.is_none() && !counters.try_reserve(number.id, number.limits, fragments, now) {
         return Err(Refusal::Throttled);
     }
-    let route = snapshot.route(&destination.e164);
     let facts = MessageFacts {
         kind: submission.kind,
         direction: Direction::Mt,

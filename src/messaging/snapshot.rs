@@ -15,13 +15,14 @@ use super::carriers::{candidate_prefixes, choose, RouteMatch};
 use crate::billing::carrier_fees::to_fee;
 use crate::billing::money::from_micros;
 use crate::billing::rating::{CarrierFee, Direction, MessageKind, Rate, RateCard};
+use crate::compliance::filings::{FilingKind, FilingStatus};
 use crate::compliance::leases::LeaseState;
 use crate::compliance::numbers::NumberKind;
 use crate::config::{ComplianceSettings, ThrottleSettings};
 use crate::customers::CustomerStatus;
 use crate::db::entities::{
-    audit_log, carrier, carrier_fee, carrier_prefix, customer, number, opt_out, ported_number,
-    rate, rate_card, short_code_lease, smpp_account,
+    audit_log, carrier, carrier_fee, carrier_filing, carrier_prefix, customer, number, opt_out,
+    ported_number, rate, rate_card, short_code_lease, smpp_account,
 };
 use crate::messaging::throttle::{effective, EffectiveLimits};
 use crate::smpp::accounts::{decode_bind_types, decode_networks, BindType};
@@ -76,6 +77,8 @@ pub struct Snapshot {
     pub carrier_codes: HashMap<i64, String>,
     /// Each short code's newest lease state, by number id (none: never leased).
     pub leases: HashMap<i64, LeaseState>,
+    /// Approved carrier filings: (short code's number id, carrier id) to the kinds filed.
+    pub approved_filings: HashMap<(i64, i64), Vec<FilingKind>>,
     pub customer_cards: HashMap<i64, Vec<RateCard>>,
     pub rack_cards: HashMap<String, Vec<RateCard>>,
     pub carrier_fees: Vec<CarrierFee>,
@@ -222,6 +225,17 @@ impl Snapshot {
             .into_iter()
             .map(|l| (l.number_id, l.state))
             .collect();
+        let mut approved_filings: HashMap<(i64, i64), Vec<FilingKind>> = HashMap::new();
+        for f in carrier_filing::Entity::find()
+            .filter(carrier_filing::Column::Status.eq(FilingStatus::Approved))
+            .all(db)
+            .await?
+        {
+            approved_filings
+                .entry((f.number_id, f.carrier_id))
+                .or_default()
+                .push(f.kind);
+        }
         let carrier_codes = carrier::Entity::find()
             .all(db)
             .await?
@@ -277,6 +291,7 @@ impl Snapshot {
             ported,
             carrier_codes,
             leases,
+            approved_filings,
             customer_cards,
             rack_cards,
             carrier_fees,

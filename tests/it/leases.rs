@@ -400,3 +400,194 @@ on_both_databases!(
     admission_sends_only_from_a_sending_lease,
     a_cli_change_reaches_the_running_server,
 );
+
+/// A short code of Demo Co with an active lease, attested and enabled for SMS; returns its
+/// number id.
+async fn sending_code(app: &TestApp, code: &str) -> String {
+    let lease_id = new_lease(app, code, "2026-01-01").await;
+    let leases = app
+        .gql(app.admin(), "{ leases { id numberId } }", json!({}))
+        .await;
+    let number = leases["leases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == lease_id.as_str())
+        .unwrap()["numberId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.gql(
+        app.admin(),
+        "mutation($id: ID!) { attestNumberOwnership(id: $id, attestedBy: \"owner\") { id } }",
+        json!({ "id": number }),
+    )
+    .await;
+    app.gql(
+        app.admin(),
+        "mutation($id: ID!) { setNumberMessaging(id: $id, sms: true, mms: false) { id } }",
+        json!({ "id": number }),
+    )
+    .await;
+    number
+}
+
+async fn file(app: &TestApp, number: &str, carrier: &str, kind: &str) -> String {
+    let data = app
+        .gql(
+            app.admin(),
+            "mutation($input: NewFilingInput!) { createFiling(input: $input) { id status } }",
+            json!({ "input": { "numberId": number, "carrierId": carrier, "kind": kind, "useCase": "alerts", "sampleMessages": ["Your code is 1234"], "helpAnswer": "Help: example.com", "stopAnswer": "Unsubscribed." } }),
+        )
+        .await;
+    assert_eq!(data["createFiling"]["status"], "DRAFT");
+    let id = data["createFiling"]["id"].as_str().unwrap().to_owned();
+    set_filing(app, &id, "SUBMITTED", None).await;
+    id
+}
+
+async fn set_filing(app: &TestApp, id: &str, status: &str, reason: Option<&str>) {
+    app.gql(
+        app.admin(),
+        "mutation($id: ID!, $s: FilingStatus!, $r: String) { setFilingStatus(id: $id, status: $s, reason: $r) { status } }",
+        json!({ "id": id, "s": status, "r": reason }),
+    )
+    .await;
+}
+
+async fn filing_fees(app: &TestApp, filing: &str) -> Vec<(String, String)> {
+    let data = app
+        .gql(
+            app.admin(),
+            "{ oneTimeCharges(from: \"2020-01-01T00:00:00Z\", to: \"2100-01-01T00:00:00Z\") { kind amount description } }",
+            json!({}),
+        )
+        .await;
+    data["oneTimeCharges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["description"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("filing {filing}"))
+        })
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_owned(),
+                c["amount"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn filings_gate_each_carrier_and_are_charged_together_or_apart(backend: Backend) {
+    let Some(app) = demo_app(backend, 50).await else {
+        return;
+    };
+    let carrier = app
+        .gql(
+            app.admin(),
+            "mutation { createCarrier(code: \"TESTCO\", name: \"Test Co\") { id } }",
+            json!({}),
+        )
+        .await["createCarrier"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.gql(app.admin(), "mutation { importCarrierRoutes(csv: \"type,number,carrier\\nprefix,+1303555,TESTCO\") { prefixes } }", json!({}))
+        .await;
+    for (kind, per_filing) in [("SMS", "25"), ("MMS", "40")] {
+        app.gql(
+            app.admin(),
+            "mutation($input: NewCarrierFeeInput!) { createCarrierFee(input: $input) { id } }",
+            json!({ "input": { "carrierId": carrier, "messageKind": kind, "direction": "MT", "perMessage": "0.002", "perFiling": per_filing, "effectiveFrom": "2026-01-01T00:00:00Z" } }),
+        )
+        .await;
+    }
+    let joint_code = sending_code(&app, "55505").await;
+    let apart_code = sending_code(&app, "55506").await;
+    let mut esme = Esme::connect(&app).await;
+    assert_eq!(esme.bind(BIND_TRANSCEIVER, "demo", "demopass").await, 0);
+    let submit = |code: &str, dest: &str| {
+        let mut body = submit_body(code, dest, 0, 2, 0, &gsm("filed?"), &[]);
+        body[1] = 3;
+        body
+    };
+    let (_, id) = esme.submit(&submit("55505", "13035550100")).await;
+    let row = message_row(&app, &id).await;
+    assert!(
+        row["rejectReason"]
+            .as_str()
+            .unwrap()
+            .starts_with("NO_CARRIER_APPROVAL"),
+        "{row}"
+    );
+    esme.receipt().await;
+
+    let joint = file(&app, &joint_code, &carrier, "SMS_AND_MMS").await;
+    let sms = file(&app, &apart_code, &carrier, "SMS").await;
+    let mms = file(&app, &apart_code, &carrier, "MMS").await;
+    assert_eq!(
+        filing_fees(&app, &joint).await,
+        [
+            ("filing".to_string(), "100.000000".to_string()),
+            ("carrier_filing_fee".into(), "25.000000".into())
+        ],
+        "filed together: one filing, one pass-through fee"
+    );
+    assert_eq!(filing_fees(&app, &sms).await.len(), 2);
+    assert_eq!(
+        filing_fees(&app, &mms).await[1],
+        ("carrier_filing_fee".to_string(), "40.000000".to_string()),
+        "filed apart: a second filing and its own fee"
+    );
+    let (code, _) = app
+        .gql_error(
+            Some(app.admin()),
+            "mutation($id: ID!) { setFilingStatus(id: $id, status: REJECTED) { status } }",
+            json!({ "id": joint }),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION", "a rejection needs a reason");
+    set_filing(&app, &joint, "APPROVED", None).await;
+    let mut accepted = false;
+    for _ in 0..100 {
+        let (_, id) = esme.submit(&submit("55505", "13035550101")).await;
+        if message_row(&app, &id).await["status"] != "REJECTED" {
+            accepted = true;
+            break;
+        }
+        esme.receipt().await;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        accepted,
+        "an approved filing lets the code send to that carrier"
+    );
+    let (_, id) = esme.submit(&submit("55505", "14255550100")).await;
+    assert!(
+        message_row(&app, &id).await["rejectReason"]
+            .as_str()
+            .unwrap()
+            .starts_with("NO_CARRIER_APPROVAL"),
+        "T-Mobile has no filing"
+    );
+    esme.receipt().await;
+    set_filing(&app, &joint, "AMENDMENT_REQUIRED", Some("the use changed")).await;
+    let (code, _) = app
+        .gql_error(
+            Some(app.admin()),
+            "mutation($id: ID!) { setFilingStatus(id: $id, status: APPROVED) { status } }",
+            json!({ "id": joint }),
+        )
+        .await;
+    assert_eq!(
+        code, "CONFLICT",
+        "an amendment is submitted before it is approved"
+    );
+    app.stop().await;
+}
+
+on_both_databases!(filings_gate_each_carrier_and_are_charged_together_or_apart);

@@ -3,13 +3,15 @@
 
 use backoffice::auth::Role;
 use backoffice::billing::rating::{Direction, MessageKind};
+use backoffice::compliance::filings::{FilingKind, FilingStatus};
 use backoffice::compliance::leases::LeaseState;
 use backoffice::compliance::numbers::{NumberKind, ShortCodeType};
 use backoffice::customers::CustomerStatus;
 use backoffice::db::entities::{
-    alert, api_key, audit_log, carrier, carrier_fee, carrier_prefix, customer, delivery_daily,
-    delivery_times, lease_event, message, number, one_time_charge, one_time_price, opt_out,
-    ported_number, rate, rate_card, receipt, sender_authorization, short_code_lease, smpp_account,
+    alert, api_key, audit_log, carrier, carrier_fee, carrier_filing, carrier_prefix, customer,
+    delivery_daily, delivery_times, lease_event, message, number, one_time_charge, one_time_price,
+    opt_out, ported_number, rate, rate_card, receipt, sender_authorization, short_code_lease,
+    smpp_account,
 };
 use backoffice::messaging::status::MessageStatus;
 use chrono::{SubsecRound, Utc};
@@ -438,6 +440,27 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             incurred_at: Set(now),
             lease_id: Set(Some(lease.id)),
             created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        carrier_filing::ActiveModel {
+            customer_id: Set(customer.id),
+            number_id: Set(sender.id),
+            carrier_id: Set(att.id),
+            kind: Set(FilingKind::SmsAndMms),
+            use_case: Set("alerts".into()),
+            sample_messages: Set("[\"a\"]".into()),
+            help_answer: Set("help".into()),
+            stop_answer: Set("stop".into()),
+            status: Set(FilingStatus::AmendmentRequired),
+            decision_reason: Set(Some("use changed".into())),
+            submitted_at: Set(Some(now)),
+            decided_at: Set(Some(now)),
+            created_at: Set(now),
+            updated_at: Set(now),
             ..Default::default()
         },
     )

@@ -7,6 +7,7 @@ pub mod api_key;
 pub mod audit_log;
 pub mod carrier;
 pub mod carrier_fee;
+pub mod carrier_filing;
 pub mod carrier_prefix;
 pub mod customer;
 pub mod delivery_daily;

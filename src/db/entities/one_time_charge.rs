@@ -18,6 +18,7 @@ pub struct Model {
     pub incurred_at: DateTimeUtc,
     pub lease_id: Option<i64>,
     pub created_at: DateTimeUtc,
+    pub filing_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
