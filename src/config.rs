@@ -267,6 +267,11 @@ pub struct ComplianceSettings {
     /// ISO 3166 alpha-2 countries alphanumeric sender IDs may send to. US and CA are refused:
     /// the contract never allows alphanumeric senders there.
     pub alphanumeric_countries: Vec<String>,
+    /// A short code's quarterly forecast is due this many days before the quarter starts;
+    /// a missing one then raises a reminder for the account manager.
+    pub forecast_due_days: u32,
+    /// Actual messages more than this percentage over the forecast are flagged.
+    pub forecast_variance_percent: u32,
 }
 
 impl Default for ComplianceSettings {
@@ -275,6 +280,8 @@ impl Default for ComplianceSettings {
             alphanumeric_countries: ["GB", "IE", "DE", "FR", "ES", "IT", "NL", "AU"]
                 .map(String::from)
                 .to_vec(),
+            forecast_due_days: 14,
+            forecast_variance_percent: 20,
         }
     }
 }

@@ -15,9 +15,10 @@ use crate::billing::rate_store::{self, NewRateCard};
 use crate::billing::rating::{Direction, MessageKind};
 use crate::compliance::authorizations::{self, NewAuthorization};
 use crate::compliance::filings::{FilingKind, FilingStatus};
+use crate::compliance::forecasts::Quarter;
 use crate::compliance::number_store::{self, NewNumber, MAX_PER_SECOND};
 use crate::compliance::numbers::{NumberKind, ShortCodeType};
-use crate::compliance::{filing_store, lease_store};
+use crate::compliance::{filing_store, forecast_store, lease_store};
 use crate::customers::{store, CustomerStatus, NewCustomer};
 use crate::error::AppError;
 use crate::messaging::carrier_store;
@@ -174,8 +175,8 @@ pub async fn seed(db: &DatabaseConnection) -> Result<i64, AppError> {
 }
 
 /// The rack one-time prices (USD, from 2026); for `55501` and `55502` approved SMS filings
-/// with the demo carriers and a lease: `55501` active, `55502` activated 100 days ago and
-/// silent for the last 75.
+/// with the demo carriers and a lease: `55501` active with a forecast for the current
+/// quarter, `55502` activated 100 days ago and silent for the last 75.
 async fn seed_leases(db: &DatabaseConnection, operator: &RequestContext) -> Result<(), AppError> {
     if lease_store::prices(db).await?.is_empty() {
         let rack = [
@@ -243,6 +244,22 @@ async fn seed_leases(db: &DatabaseConnection, operator: &RequestContext) -> Resu
         lease_store::activate(db, operator, lease.id, activated).await?;
         let last = Utc::now() - chrono::Duration::days(silent_days);
         lease_store::record_traffic(db, &[(number.id, last)]).await?;
+        if silent_days == 0 {
+            let share = Decimal::ONE / Decimal::from(24);
+            forecast_store::submit(
+                db,
+                operator,
+                forecast_store::NewForecast {
+                    number_id: number.id,
+                    quarter: Quarter::of(today).to_string(),
+                    expected_messages: 30_000,
+                    hourly_pattern: vec![share; 24],
+                    peak_per_second: 10,
+                    note: Some("Demo forecast: passcodes around the clock".into()),
+                },
+            )
+            .await?;
+        }
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ mod m20261201_000005_outbound_queue_and_mo;
 mod m20261201_000006_delivery_stats;
 mod m20261201_000007_leases;
 mod m20261201_000008_carrier_filings;
+mod m20261201_000009_forecasts;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_delivery_stats::Migration),
             Box::new(m20261201_000007_leases::Migration),
             Box::new(m20261201_000008_carrier_filings::Migration),
+            Box::new(m20261201_000009_forecasts::Migration),
         ]
     }
 }

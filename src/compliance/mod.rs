@@ -4,6 +4,8 @@
 pub mod authorizations;
 pub mod filing_store;
 pub mod filings;
+pub mod forecast_store;
+pub mod forecasts;
 pub mod lease_store;
 pub mod leases;
 pub mod number_store;

@@ -8,6 +8,7 @@ pub mod carriers;
 pub mod customers;
 pub mod error;
 pub mod filings;
+pub mod forecasts;
 pub mod guard;
 pub mod leases;
 pub mod loader;
@@ -39,6 +40,7 @@ pub struct Query(
     analytics::AnalyticsQuery,
     leases::LeaseQuery,
     filings::FilingQuery,
+    forecasts::ForecastQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
@@ -54,6 +56,7 @@ pub struct Mutation(
     messages::MessageMutation,
     leases::LeaseMutation,
     filings::FilingMutation,
+    forecasts::ForecastMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -266,6 +266,9 @@ const OPERATIONS: &[(&str, &[&str])] = &[
     ("{ deliveryStats(filter: {from: \"2026-01-01\", to: \"2026-01-31\"}) { received } }", ALL),
     ("{ leases { id } }", ALL),
     ("{ filings { id } }", ALL),
+    ("{ forecasts(numberId: 999999) { id } }", ALL),
+    ("mutation { submitForecast(input: {numberId: 999999, quarter: \"x\", expectedMessages: 1, hourlyPattern: [], peakPerSecond: 1}) { id } }", FORECASTERS),
+    ("mutation { remindMissingForecasts(asOf: \"2020-01-01\") }", ADMIN),
     ("mutation { createFiling(input: {numberId: 999999, carrierId: 999999, kind: SMS, useCase: \"\", sampleMessages: [], helpAnswer: \"\", stopAnswer: \"\"}) { id } }", COMPLIANCE),
     ("mutation { setFilingStatus(id: 999999, status: SUBMITTED) { id } }", COMPLIANCE),
     ("{ lease(id: 999999) { id } }", ALL),
@@ -296,6 +299,7 @@ const MANAGERS: &[&str] = &["admin", "account_manager"];
 const COMPLIANCE: &[&str] = &["admin", "compliance"];
 const LOOKUP: &[&str] = &["admin", "account_manager", "compliance"];
 const ADMIN: &[&str] = &["admin"];
+const FORECASTERS: &[&str] = &["admin", "account_manager", "customer"];
 const FINANCE: &[&str] = &["admin", "finance"];
 
 async fn every_operation_admits_exactly_its_roles(backend: Backend) {

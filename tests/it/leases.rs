@@ -596,3 +596,112 @@ async fn filings_gate_each_carrier_and_are_charged_together_or_apart(backend: Ba
 }
 
 on_both_databases!(filings_gate_each_carrier_and_are_charged_together_or_apart);
+
+async fn forecasts_keep_revisions_and_meet_their_actuals(backend: Backend) {
+    let Some(app) = demo_app(backend, 50).await else {
+        return;
+    };
+    let leases = app
+        .gql(app.admin(), "{ leases { numberId shortCode } }", json!({}))
+        .await;
+    let code = leases["leases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["shortCode"] == "55501")
+        .unwrap()["numberId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let quarter = {
+        let today = Utc::now().date_naive();
+        format!(
+            "{}-Q{}",
+            chrono::Datelike::year(&today),
+            (chrono::Datelike::month(&today) - 1) / 3 + 1
+        )
+    };
+    let submit =
+        "mutation($input: ForecastInput!) { submitForecast(input: $input) { revision quarter } }";
+    let even: Vec<String> = (0..24).map(|_| "0.0416666667".to_string()).collect();
+    let input = |pattern: &[String], expected: i64| json!({ "input": { "numberId": code, "quarter": quarter, "expectedMessages": expected, "hourlyPattern": pattern, "peakPerSecond": 1 } });
+    let (code_name, error) = app
+        .gql_error(Some(app.admin()), submit, input(&even[..23], 2))
+        .await;
+    assert_eq!(code_name, "VALIDATION");
+    assert_eq!(error["extensions"]["fields"][0]["field"], "hourlyPattern");
+    let (_, am) = app.create_key("account_manager", None).await;
+    let revised = app.gql(&am, submit, input(&even, 2)).await;
+    assert_eq!(
+        revised["submitForecast"]["revision"], 2,
+        "the demo forecast was revision 1"
+    );
+
+    let mut esme = Esme::connect(&app).await;
+    assert_eq!(esme.bind(BIND_TRANSCEIVER, "demo", "demopass").await, 0);
+    for _ in 0..3 {
+        submit_from_code(&mut esme, "55501").await;
+    }
+    let data = app
+        .gql(
+            app.admin(),
+            "query($n: ID!, $q: String) { forecasts(numberId: $n, quarter: $q) { revision expectedMessages actuals { messages hourly peakPerSecond } variance { overForecast messagesAbove allowedPercent } } }",
+            json!({ "n": code, "q": quarter }),
+        )
+        .await;
+    let history = data["forecasts"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "every revision is kept");
+    assert_eq!(history[0]["revision"], 2);
+    let actuals = &history[0]["actuals"];
+    assert_eq!(actuals["messages"], 3);
+    assert_eq!(
+        actuals["hourly"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_i64().unwrap())
+            .sum::<i64>(),
+        3
+    );
+    assert!(actuals["peakPerSecond"].as_i64().unwrap() >= 1);
+    assert_eq!(
+        history[0]["variance"]["overForecast"], true,
+        "3 is more than 2 + 20%"
+    );
+    assert_eq!(history[0]["variance"]["messagesAbove"], 1);
+    assert_eq!(
+        history[1]["variance"]["overForecast"], false,
+        "the demo forecast expected 30,000"
+    );
+
+    // Ten days before the next quarter both demo codes' forecasts are due; 55501 has none
+    // for it either.
+    let today = Utc::now().date_naive();
+    let next_start = {
+        let month = (chrono::Datelike::month(&today) - 1) / 3 * 3 + 4;
+        let (y, m) = if month > 12 {
+            (chrono::Datelike::year(&today) + 1, month - 12)
+        } else {
+            (chrono::Datelike::year(&today), month)
+        };
+        chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap()
+    };
+    let day = (next_start - chrono::Duration::days(10)).to_string();
+    let remind = "mutation($d: NaiveDate) { remindMissingForecasts(asOf: $d) }";
+    let first = app.gql(app.admin(), remind, json!({ "d": day })).await;
+    assert_eq!(first["remindMissingForecasts"], 2);
+    let again = app.gql(app.admin(), remind, json!({ "d": day })).await;
+    assert_eq!(
+        again["remindMissingForecasts"], 0,
+        "once per code and quarter"
+    );
+    let early = (next_start - chrono::Duration::days(20)).to_string();
+    assert_eq!(
+        app.gql(app.admin(), remind, json!({ "d": early })).await["remindMissingForecasts"],
+        0,
+        "not due yet"
+    );
+    app.stop().await;
+}
+
+on_both_databases!(forecasts_keep_revisions_and_meet_their_actuals);

@@ -9,9 +9,9 @@ use backoffice::compliance::numbers::{NumberKind, ShortCodeType};
 use backoffice::customers::CustomerStatus;
 use backoffice::db::entities::{
     alert, api_key, audit_log, carrier, carrier_fee, carrier_filing, carrier_prefix, customer,
-    delivery_daily, delivery_times, lease_event, message, number, one_time_charge, one_time_price,
-    opt_out, ported_number, rate, rate_card, receipt, sender_authorization, short_code_lease,
-    smpp_account,
+    delivery_daily, delivery_times, forecast, lease_event, message, number, one_time_charge,
+    one_time_price, opt_out, ported_number, rate, rate_card, receipt, sender_authorization,
+    short_code_lease, smpp_account,
 };
 use backoffice::messaging::status::MessageStatus;
 use chrono::{SubsecRound, Utc};
@@ -461,6 +461,23 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             decided_at: Set(Some(now)),
             created_at: Set(now),
             updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        forecast::ActiveModel {
+            customer_id: Set(customer.id),
+            number_id: Set(sender.id),
+            quarter: Set("2026-Q4".into()),
+            revision: Set(2),
+            expected_messages: Set(30_000),
+            hourly_pattern: Set("[\"1\"]".into()),
+            peak_per_second: Set(10),
+            note: Set(Some("n".into())),
+            submitted_by: Set("cli".into()),
+            created_at: Set(now),
             ..Default::default()
         },
     )

@@ -12,6 +12,7 @@ pub mod carrier_prefix;
 pub mod customer;
 pub mod delivery_daily;
 pub mod delivery_times;
+pub mod forecast;
 pub mod lease_event;
 pub mod message;
 pub mod message_charge;
