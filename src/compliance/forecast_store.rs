@@ -229,3 +229,107 @@ pub async fn remind_missing(
     }
     Ok(raised)
 }
+
+/// What charging a quarter's surcharges did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, async_graphql::SimpleObject)]
+pub struct SurchargeSummary {
+    pub codes_over_forecast: i64,
+    pub charges_created: i64,
+    /// The price list has no `surcharge` price for the customer: nothing is charged.
+    pub codes_without_price: i64,
+}
+
+/// After a quarter ends: for each short code whose traffic exceeded its forecast (beyond the
+/// allowed percentage), charges every message above the forecast at the price list's
+/// `surcharge` price, when the customer has one (none: surcharges are off). Once per code and
+/// quarter.
+pub async fn charge_surcharges(
+    db: &DatabaseConnection,
+    actor: &RequestContext,
+    quarter: Quarter,
+    allowed_percent: u32,
+) -> Result<SurchargeSummary, AppError> {
+    use crate::db::entities::{customer, one_time_charge};
+    if Utc::now().date_naive() < quarter.end() {
+        return Err(AppError::invalid_field("quarter", "has not ended yet"));
+    }
+    let mut summary = SurchargeSummary::default();
+    let forecasts = forecast::Entity::find()
+        .filter(forecast::Column::Quarter.eq(quarter.to_string()))
+        .order_by_desc(forecast::Column::Revision)
+        .all(db)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    for f in forecasts {
+        if !seen.insert(f.number_id) {
+            continue; // an older revision
+        }
+        let actual = actuals(db, f.number_id, quarter).await?;
+        let v = super::forecasts::variance(
+            f.expected_messages,
+            f.peak_per_second,
+            actual.messages,
+            actual.peak_per_second,
+            allowed_percent,
+        );
+        if !v.over_forecast {
+            continue;
+        }
+        summary.codes_over_forecast += 1;
+        let code = number::Entity::find_by_id(f.number_id)
+            .one(db)
+            .await?
+            .map(|n| n.address)
+            .unwrap_or_default();
+        let description = format!("Traffic above forecast: short code {code}, {quarter}");
+        let charged = one_time_charge::Entity::find()
+            .filter(one_time_charge::Column::CustomerId.eq(f.customer_id))
+            .filter(one_time_charge::Column::Kind.eq("surcharge"))
+            .filter(one_time_charge::Column::Description.eq(description.as_str()))
+            .one(db)
+            .await?
+            .is_some();
+        if charged {
+            continue;
+        }
+        let customer = customer::Entity::find_by_id(f.customer_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("customer {}", f.customer_id)))?;
+        let at = quarter.end().and_time(NaiveTime::MIN).and_utc() - chrono::Duration::seconds(1);
+        let Ok(unit) = super::lease_store::price(db, &customer, "surcharge", "", at).await else {
+            summary.codes_without_price += 1;
+            continue;
+        };
+        let quantity = i32::try_from(v.messages_above).unwrap_or(i32::MAX);
+        let txn = db.begin().await?;
+        one_time_charge::ActiveModel {
+            customer_id: Set(customer.id),
+            kind: Set("surcharge".into()),
+            description: Set(description),
+            quantity: Set(quantity),
+            unit_price_micros: Set(unit),
+            amount_micros: Set(unit.saturating_mul(i64::from(quantity))),
+            currency: Set(customer.currency.clone()),
+            incurred_at: Set(at),
+            lease_id: Set(None),
+            filing_id: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        audit::record(
+            &txn,
+            actor,
+            "chargeForecastSurcharges",
+            "forecast",
+            f.id,
+            json!({ "quarter": quarter.to_string(), "messages_above": v.messages_above }),
+        )
+        .await?;
+        txn.commit().await?;
+        summary.charges_created += 1;
+    }
+    Ok(summary)
+}

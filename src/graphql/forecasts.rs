@@ -8,7 +8,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use super::error::ResultExt;
 use super::guard::{caller, RoleGuard, ADMINS, CUSTOMER_READERS, FORECASTERS};
 use super::parse_id;
-use crate::compliance::forecast_store::{self, Actuals, NewForecast};
+use crate::compliance::forecast_store::{self, Actuals, NewForecast, SurchargeSummary};
 use crate::compliance::forecasts::{variance, Quarter};
 use crate::config::ComplianceSettings;
 use crate::db::entities::{forecast, number};
@@ -178,6 +178,25 @@ impl ForecastMutation {
         Ok(Forecast(
             forecast_store::submit(db, caller(ctx)?, new).await.gql()?,
         ))
+    }
+
+    /// After a quarter ends, charges the messages above each exceeded forecast at the price
+    /// list's `surcharge` price (no such price: surcharges are off); once per code and
+    /// quarter.
+    #[graphql(guard = "RoleGuard::new(ADMINS)")]
+    async fn charge_forecast_surcharges(
+        &self,
+        ctx: &Context<'_>,
+        quarter: String,
+    ) -> Result<SurchargeSummary> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let allowed = ctx.data::<ComplianceSettings>()?.forecast_variance_percent;
+        let quarter = Quarter::parse(&quarter)
+            .ok_or_else(|| AppError::invalid_field("quarter", "must look like 2026-Q4"))
+            .gql()?;
+        forecast_store::charge_surcharges(db, caller(ctx)?, quarter, allowed)
+            .await
+            .gql()
     }
 
     /// Raises reminders for leased short codes whose next quarter's forecast is due and

@@ -269,6 +269,7 @@ const OPERATIONS: &[(&str, &[&str])] = &[
     ("{ forecasts(numberId: 999999) { id } }", ALL),
     ("mutation { submitForecast(input: {numberId: 999999, quarter: \"x\", expectedMessages: 1, hourlyPattern: [], peakPerSecond: 1}) { id } }", FORECASTERS),
     ("mutation { remindMissingForecasts(asOf: \"2020-01-01\") }", ADMIN),
+    ("mutation { chargeForecastSurcharges(quarter: \"2099-Q1\") { chargesCreated } }", ADMIN),
     ("mutation { createFiling(input: {numberId: 999999, carrierId: 999999, kind: SMS, useCase: \"\", sampleMessages: [], helpAnswer: \"\", stopAnswer: \"\"}) { id } }", COMPLIANCE),
     ("mutation { setFilingStatus(id: 999999, status: SUBMITTED) { id } }", COMPLIANCE),
     ("{ lease(id: 999999) { id } }", ALL),

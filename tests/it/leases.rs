@@ -705,3 +705,121 @@ async fn forecasts_keep_revisions_and_meet_their_actuals(backend: Backend) {
 }
 
 on_both_databases!(forecasts_keep_revisions_and_meet_their_actuals);
+
+async fn traffic_over_forecast_is_surcharged_once_when_priced(backend: Backend) {
+    use backoffice::db::entities::{forecast, message};
+    use sea_orm::{ActiveModelTrait, Set};
+    let Some(app) = demo_app(backend, 50).await else {
+        return;
+    };
+    let leases = app
+        .gql(
+            app.admin(),
+            "{ leases { numberId customerId shortCode } }",
+            json!({}),
+        )
+        .await;
+    let lease = leases["leases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["shortCode"] == "55501")
+        .unwrap()
+        .clone();
+    let number: i64 = lease["numberId"].as_str().unwrap().parse().unwrap();
+    let customer: i64 = lease["customerId"].as_str().unwrap().parse().unwrap();
+    let mut esme = Esme::connect(&app).await;
+    assert_eq!(esme.bind(BIND_TRANSCEIVER, "demo", "demopass").await, 0);
+    for _ in 0..3 {
+        submit_from_code(&mut esme, "55501").await;
+    }
+    // Stand-ins for a quarter gone by: the traffic and a forecast of 1 message, moved there.
+    let today = Utc::now().date_naive();
+    let this_quarter_start = chrono::NaiveDate::from_ymd_opt(
+        chrono::Datelike::year(&today),
+        (chrono::Datelike::month(&today) - 1) / 3 * 3 + 1,
+        1,
+    )
+    .unwrap();
+    let last_day = this_quarter_start - chrono::Duration::days(1);
+    let quarter = format!(
+        "{}-Q{}",
+        chrono::Datelike::year(&last_day),
+        (chrono::Datelike::month(&last_day) - 1) / 3 + 1
+    );
+    let at = last_day.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    message::Entity::update_many()
+        .col_expr(
+            message::Column::SubmittedAt,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .filter(message::Column::NumberId.eq(number))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    forecast::ActiveModel {
+        customer_id: Set(customer),
+        number_id: Set(number),
+        quarter: Set(quarter.clone()),
+        revision: Set(1),
+        expected_messages: Set(1),
+        hourly_pattern: Set("[]".into()),
+        peak_per_second: Set(100),
+        note: Set(None),
+        submitted_by: Set("test".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let charge = "mutation($q: String!) { chargeForecastSurcharges(quarter: $q) { codesOverForecast chargesCreated codesWithoutPrice } }";
+    let off = app.gql(app.admin(), charge, json!({ "q": quarter })).await;
+    assert_eq!(
+        off["chargeForecastSurcharges"],
+        json!({ "codesOverForecast": 1, "chargesCreated": 0, "codesWithoutPrice": 1 }),
+        "no surcharge price: surcharges are off"
+    );
+    app.gql(
+        app.admin(),
+        "mutation { setOneTimePrice(input: {currency: \"USD\", kind: \"surcharge\", unitPrice: \"0.05\", effectiveFrom: \"2020-01-01T00:00:00Z\"}) { id } }",
+        json!({}),
+    )
+    .await;
+    let on = app.gql(app.admin(), charge, json!({ "q": quarter })).await;
+    assert_eq!(on["chargeForecastSurcharges"]["chargesCreated"], 1);
+    let again = app.gql(app.admin(), charge, json!({ "q": quarter })).await;
+    assert_eq!(
+        again["chargeForecastSurcharges"]["chargesCreated"], 0,
+        "once per code and quarter"
+    );
+    let charges = app
+        .gql(
+            app.admin(),
+            "{ oneTimeCharges(from: \"2020-01-01T00:00:00Z\", to: \"2100-01-01T00:00:00Z\") { kind quantity amount } }",
+            json!({}),
+        )
+        .await;
+    let surcharges: Vec<&Value> = charges["oneTimeCharges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "surcharge")
+        .collect();
+    assert_eq!(surcharges.len(), 1);
+    assert_eq!(
+        (
+            surcharges[0]["quantity"].as_i64(),
+            surcharges[0]["amount"].as_str()
+        ),
+        (Some(2), Some("0.100000")),
+        "3 sent, 1 forecast"
+    );
+    let (code, _) = app
+        .gql_error(Some(app.admin()), charge, json!({ "q": "2099-Q1" }))
+        .await;
+    assert_eq!(code, "VALIDATION", "a quarter that has not ended");
+    app.stop().await;
+}
+
+on_both_databases!(traffic_over_forecast_is_surcharged_once_when_priced);
