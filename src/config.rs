@@ -148,6 +148,12 @@ pub struct UpstreamSettings {
     pub reconnect_max_secs: u64,
     /// How long a submit may wait for its response before it counts as a temporary failure.
     pub response_timeout_secs: u64,
+    /// Connect over TLS.
+    pub tls: bool,
+    /// With TLS: a PEM file of the CA certificates to trust (default: the public web roots).
+    pub tls_ca_file: Option<String>,
+    /// With TLS: the name the SMSC's certificate must carry (default: the host of `addr`).
+    pub tls_server_name: Option<String>,
 }
 
 impl Default for UpstreamSettings {
@@ -162,6 +168,9 @@ impl Default for UpstreamSettings {
             enquire_link_secs: 30,
             reconnect_max_secs: 30,
             response_timeout_secs: 30,
+            tls: false,
+            tls_ca_file: None,
+            tls_server_name: None,
         }
     }
 }

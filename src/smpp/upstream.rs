@@ -308,11 +308,61 @@ async fn read_frame(stream: &mut (impl AsyncReadExt + Unpin)) -> std::io::Result
     Ok(frame)
 }
 
-async fn bind(link: &Link) -> anyhow::Result<TcpStream> {
+/// A connection to an SMSC, plain or TLS.
+pub trait SmscStream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> SmscStream for T {}
+
+/// The TLS client settings of an upstream: its trusted roots and the name to verify.
+fn tls_connector(
+    settings: &UpstreamSettings,
+) -> anyhow::Result<(
+    tokio_rustls::TlsConnector,
+    tokio_rustls::rustls::pki_types::ServerName<'static>,
+)> {
+    use anyhow::Context as _;
+    let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+    match &settings.tls_ca_file {
+        Some(path) => {
+            let pem = std::fs::read(path).with_context(|| format!("reading {path}"))?;
+            for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+                roots.add(cert.context("a certificate in the CA file")?)?;
+            }
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let host = settings.tls_server_name.clone().unwrap_or_else(|| {
+        settings
+            .addr
+            .rsplit_once(':')
+            .map_or(settings.addr.clone(), |(host, _)| host.to_owned())
+    });
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(host)
+        .context("carriers.upstream tls_server_name")?;
+    Ok((
+        tokio_rustls::TlsConnector::from(std::sync::Arc::new(config)),
+        name,
+    ))
+}
+
+async fn bind(link: &Link) -> anyhow::Result<Box<dyn SmscStream>> {
     let settings = &link.settings;
-    let mut stream =
+    let tcp =
         tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(&settings.addr)).await??;
-    stream.set_nodelay(true)?;
+    tcp.set_nodelay(true)?;
+    let mut stream: Box<dyn SmscStream> = if settings.tls {
+        let (connector, name) = tls_connector(settings)?;
+        Box::new(
+            tokio::time::timeout(Duration::from_secs(10), connector.connect(name, tcp)).await??,
+        )
+    } else {
+        Box::new(tcp)
+    };
     let command_id = match settings.bind.as_str() {
         "transmitter" => command::BIND_TRANSMITTER,
         "receiver" => command::BIND_RECEIVER,
@@ -340,8 +390,8 @@ async fn bind(link: &Link) -> anyhow::Result<TcpStream> {
     Ok(stream)
 }
 
-async fn serve(link: &Arc<Link>, stream: TcpStream, stop: &CancellationToken) {
-    let (mut reader, mut writer) = stream.into_split();
+async fn serve(link: &Arc<Link>, stream: Box<dyn SmscStream>, stop: &CancellationToken) {
+    let (mut reader, mut writer) = tokio::io::split(stream);
     let (out, mut frames) = mpsc::channel::<Vec<u8>>(1024);
     link.set_writer(Some(out.clone()));
     let write_loop = tokio::spawn(async move {

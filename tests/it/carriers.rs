@@ -10,7 +10,7 @@ use std::time::Duration;
 use backoffice::config::{Settings, UpstreamSettings};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
 use crate::helpers::{spawn_app_with, Backend, TestApp};
@@ -133,6 +133,11 @@ fn deliver_body(source: &str, dest: &str, esm: u8, dc: u8, sm: &[u8], tlvs: &[u8
 
 impl TestSmsc {
     async fn start(ids: Ids, policy: Policy) -> Self {
+        Self::start_with(ids, policy, None).await
+    }
+
+    /// With `tls`, every connection is a TLS server session first.
+    async fn start_with(ids: Ids, policy: Policy, tls: Option<tokio_rustls::TlsAcceptor>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let smsc = Self {
             addr: listener.local_addr().unwrap().to_string(),
@@ -150,14 +155,29 @@ impl TestSmsc {
         let serving = smsc.clone();
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serving.clone().serve(stream));
+                let smsc = serving.clone();
+                match tls.clone() {
+                    Some(acceptor) => {
+                        tokio::spawn(async move {
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                smsc.serve(stream).await;
+                            }
+                        });
+                    }
+                    None => {
+                        tokio::spawn(smsc.serve(stream));
+                    }
+                }
             }
         });
         smsc
     }
 
-    async fn serve(self, stream: TcpStream) {
-        let (mut reader, mut writer) = stream.into_split();
+    async fn serve<S>(self, stream: S)
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let (mut reader, mut writer) = tokio::io::split(stream);
         let (out, mut frames) = mpsc::channel::<Vec<u8>>(256);
         let writing = tokio::spawn(async move {
             while let Some(f) = frames.recv().await {
@@ -856,3 +876,55 @@ async fn analytics_count_what_was_sent(backend: Backend) {
 }
 
 on_both_databases!(analytics_count_what_was_sent);
+
+async fn the_upstream_link_can_run_over_tls(backend: Backend) {
+    use tokio_rustls::rustls;
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("smsc-ca.pem");
+    std::fs::write(&ca, certified.cert.pem()).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![certified.cert.der().clone()],
+        rustls::pki_types::PrivateKeyDer::Pkcs8(certified.key_pair.serialize_der().into()),
+    )
+    .unwrap();
+    let smsc = TestSmsc::start_with(
+        Ids::DecimalThenHexText,
+        Box::new(|_, _| Answer::Ok),
+        Some(tokio_rustls::TlsAcceptor::from(Arc::new(config))),
+    )
+    .await;
+    let addr = smsc.addr.clone();
+    let ca_file = ca.display().to_string();
+    let Some(app) = spawn_app_with(
+        backend,
+        move |s: &mut Settings| {
+            route_att(s, &addr, 5);
+            let upstream = s.carriers.upstream.get_mut("att").unwrap();
+            upstream.tls = true;
+            upstream.tls_ca_file = Some(ca_file);
+            upstream.tls_server_name = Some("localhost".into());
+        },
+        true,
+    )
+    .await
+    else {
+        return;
+    };
+    smsc.wait_bound().await;
+    let mut esme = customer(&app, BIND_TRANSCEIVER).await;
+    let id = submit_to(&mut esme, "12065550171", "over TLS").await;
+    let (text, _, _) = esme.receipt().await;
+    assert!(text.starts_with(&format!("id:{id} ")), "{text}");
+    wait_for_status(&app, &id, "DELIVERED").await;
+    assert_eq!(smsc.submits()[0].text, b"over TLS");
+    app.stop().await;
+}
+
+on_both_databases!(the_upstream_link_can_run_over_tls);
