@@ -10,7 +10,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::filings::{may_move, FilingKind, FilingStatus};
-use super::lease_store::{price, record_charge};
+use super::lease_store::{price, record_charge, ChargeLine};
 use super::numbers::NumberKind;
 use crate::audit;
 use crate::auth::RequestContext;
@@ -136,14 +136,18 @@ pub async fn set_status(
         record_charge(
             &txn,
             &customer,
-            "filing",
-            format!(
-                "Carrier filing {} ({:?}) of short code {code}",
-                current.id, current.kind
-            ),
-            ours,
-            now,
-            (None, Some(current.id)),
+            ChargeLine {
+                kind: "filing",
+                description: format!(
+                    "Carrier filing {} ({:?}) of short code {code}",
+                    current.id, current.kind
+                ),
+                quantity: 1,
+                unit_price_micros: ours,
+                at: now,
+                lease_id: None,
+                filing_id: Some(current.id),
+            },
         )
         .await?;
         let fee = carrier_fee::Entity::find()
@@ -161,11 +165,15 @@ pub async fn set_status(
             record_charge(
                 &txn,
                 &customer,
-                "carrier_filing_fee",
-                format!("Carrier pass-through fee for filing {}", current.id),
-                fee.per_filing_micros,
-                now,
-                (None, Some(current.id)),
+                ChargeLine {
+                    kind: "carrier_filing_fee",
+                    description: format!("Carrier pass-through fee for filing {}", current.id),
+                    quantity: 1,
+                    unit_price_micros: fee.per_filing_micros,
+                    at: now,
+                    lease_id: None,
+                    filing_id: Some(current.id),
+                },
             )
             .await?;
         }

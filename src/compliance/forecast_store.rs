@@ -10,6 +10,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::forecasts::{check_pattern, due_quarter, Quarter};
+use super::lease_store::{raise_alert, record_charge, ChargeLine};
 use super::leases::LeaseState;
 use super::numbers::NumberKind;
 use crate::audit;
@@ -209,22 +210,11 @@ pub async fn remind_missing(
             .await?
             .map(|n| n.address)
             .unwrap_or_default();
-        alert::ActiveModel {
-            customer_id: Set(lease.customer_id),
-            kind: Set("forecast_missing".into()),
-            subject: Set(subject),
-            detail: Set(format!(
-                "Short code {code} has no forecast for {quarter}, which starts on {}.",
-                quarter.first_day()
-            )),
-            lease_id: Set(Some(lease.id)),
-            created_at: Set(Utc::now()),
-            acknowledged_at: Set(None),
-            emailed_at: Set(None),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        let detail = format!(
+            "Short code {code} has no forecast for {quarter}, which starts on {}.",
+            quarter.first_day()
+        );
+        raise_alert(db, &lease, "forecast_missing", subject, detail).await?;
         raised += 1;
     }
     Ok(raised)
@@ -301,24 +291,17 @@ pub async fn charge_surcharges(
             summary.codes_without_price += 1;
             continue;
         };
-        let quantity = i32::try_from(v.messages_above).unwrap_or(i32::MAX);
         let txn = db.begin().await?;
-        one_time_charge::ActiveModel {
-            customer_id: Set(customer.id),
-            kind: Set("surcharge".into()),
-            description: Set(description),
-            quantity: Set(quantity),
-            unit_price_micros: Set(unit),
-            amount_micros: Set(unit.saturating_mul(i64::from(quantity))),
-            currency: Set(customer.currency.clone()),
-            incurred_at: Set(at),
-            lease_id: Set(None),
-            filing_id: Set(None),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
+        let line = ChargeLine {
+            kind: "surcharge",
+            description,
+            quantity: i32::try_from(v.messages_above).unwrap_or(i32::MAX),
+            unit_price_micros: unit,
+            at,
+            lease_id: None,
+            filing_id: None,
+        };
+        record_charge(&txn, &customer, line).await?;
         audit::record(
             &txn,
             actor,

@@ -86,7 +86,7 @@ async fn charge(
     txn: &DatabaseTransaction,
     customer: &customer::Model,
     lease_id: i64,
-    kind: &str,
+    kind: &'static str,
     variant: &str,
     description: String,
     at: DateTime<Utc>,
@@ -95,40 +95,53 @@ async fn charge(
     record_charge(
         txn,
         customer,
-        kind,
-        description,
-        unit,
-        at,
-        (Some(lease_id), None),
+        ChargeLine {
+            kind,
+            description,
+            quantity: 1,
+            unit_price_micros: unit,
+            at,
+            lease_id: Some(lease_id),
+            filing_id: None,
+        },
     )
     .await
 }
 
-/// Stores one one-time charge; `sources` are the lease and the filing that caused it.
+/// What a one-time charge is for and what caused it.
+pub struct ChargeLine {
+    pub kind: &'static str,
+    pub description: String,
+    pub quantity: i32,
+    pub unit_price_micros: i64,
+    pub at: DateTime<Utc>,
+    pub lease_id: Option<i64>,
+    pub filing_id: Option<i64>,
+}
+
+/// Stores one one-time charge (quantity times unit price) for the customer.
 pub async fn record_charge(
-    txn: &DatabaseTransaction,
+    conn: &impl ConnectionTrait,
     customer: &customer::Model,
-    kind: &str,
-    description: String,
-    unit_price_micros: i64,
-    at: DateTime<Utc>,
-    sources: (Option<i64>, Option<i64>),
+    line: ChargeLine,
 ) -> Result<(), AppError> {
     one_time_charge::ActiveModel {
         customer_id: Set(customer.id),
-        kind: Set(kind.into()),
-        description: Set(description),
-        quantity: Set(1),
-        unit_price_micros: Set(unit_price_micros),
-        amount_micros: Set(unit_price_micros),
+        kind: Set(line.kind.into()),
+        description: Set(line.description),
+        quantity: Set(line.quantity),
+        unit_price_micros: Set(line.unit_price_micros),
+        amount_micros: Set(line
+            .unit_price_micros
+            .saturating_mul(i64::from(line.quantity))),
         currency: Set(customer.currency.clone()),
-        incurred_at: Set(at),
-        lease_id: Set(sources.0),
-        filing_id: Set(sources.1),
+        incurred_at: Set(line.at),
+        lease_id: Set(line.lease_id),
+        filing_id: Set(line.filing_id),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(txn)
+    .insert(conn)
     .await?;
     Ok(())
 }
@@ -155,8 +168,9 @@ async fn event(
     Ok(())
 }
 
-async fn raise_alert(
-    txn: &DatabaseTransaction,
+/// Raises an alert for the lease's account manager (delivered by email in the jobs).
+pub async fn raise_alert(
+    conn: &impl ConnectionTrait,
     lease: &short_code_lease::Model,
     kind: &str,
     subject: String,
@@ -173,7 +187,7 @@ async fn raise_alert(
         emailed_at: Set(None),
         ..Default::default()
     }
-    .insert(txn)
+    .insert(conn)
     .await?;
     Ok(())
 }

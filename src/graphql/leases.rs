@@ -13,7 +13,9 @@ use super::parse_id;
 use crate::billing::money::{from_micros, Money};
 use crate::compliance::lease_store::{self, MaintenanceSummary};
 use crate::compliance::leases::LeaseState;
-use crate::db::entities::{alert, lease_event, number, one_time_charge, short_code_lease};
+use crate::db::entities::{
+    alert, lease_event, number, one_time_charge, one_time_price, short_code_lease,
+};
 use crate::error::AppError;
 
 /// A short code's lease.
@@ -172,6 +174,21 @@ pub struct OneTimePrice {
     pub effective_to: Option<DateTime<Utc>>,
 }
 
+impl From<one_time_price::Model> for OneTimePrice {
+    fn from(p: one_time_price::Model) -> Self {
+        Self {
+            id: ID(p.id.to_string()),
+            customer_id: p.customer_id.map(|id| ID(id.to_string())),
+            currency: p.currency,
+            kind: p.kind,
+            variant: p.variant,
+            unit_price: Money(from_micros(p.unit_price_micros)),
+            effective_from: p.effective_from,
+            effective_to: p.effective_to,
+        }
+    }
+}
+
 /// A price to add to the list.
 #[derive(InputObject)]
 #[graphql(name = "NewOneTimePriceInput")]
@@ -302,16 +319,7 @@ impl LeaseQuery {
             .await
             .gql()?
             .into_iter()
-            .map(|p| OneTimePrice {
-                id: ID(p.id.to_string()),
-                customer_id: p.customer_id.map(|id| ID(id.to_string())),
-                currency: p.currency,
-                kind: p.kind,
-                variant: p.variant,
-                unit_price: Money(from_micros(p.unit_price_micros)),
-                effective_from: p.effective_from,
-                effective_to: p.effective_to,
-            })
+            .map(OneTimePrice::from)
             .collect())
     }
 
@@ -499,15 +507,6 @@ impl LeaseMutation {
             effective_to: input.effective_to,
         };
         let saved = lease_store::add_price(db, caller(ctx)?, new).await.gql()?;
-        Ok(OneTimePrice {
-            id: ID(saved.id.to_string()),
-            customer_id: saved.customer_id.map(|id| ID(id.to_string())),
-            currency: saved.currency,
-            kind: saved.kind,
-            variant: saved.variant,
-            unit_price: Money(from_micros(saved.unit_price_micros)),
-            effective_from: saved.effective_from,
-            effective_to: saved.effective_to,
-        })
+        Ok(saved.into())
     }
 }
