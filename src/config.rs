@@ -281,6 +281,19 @@ pub struct ComplianceSettings {
     pub forecast_due_days: u32,
     /// Actual messages more than this percentage over the forecast are flagged.
     pub forecast_variance_percent: u32,
+    /// Content no message may carry (spam, phishing, SHAFT): each rule a name and a
+    /// regular expression, matched case-insensitively against the whole text.
+    pub prohibited_content: Vec<ContentRule>,
+    /// Domains no link in a message may point to (their subdomains included).
+    pub blocked_domains: Vec<String>,
+}
+
+/// One content rule.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ContentRule {
+    pub name: String,
+    pub pattern: String,
 }
 
 impl Default for ComplianceSettings {
@@ -291,6 +304,18 @@ impl Default for ComplianceSettings {
                 .to_vec(),
             forecast_due_days: 14,
             forecast_variance_percent: 20,
+            prohibited_content: [
+                ("phishing-credentials", r"\b(verify|confirm|update)\b.{0,40}\b(password|passcode|pin|ssn|social security|card number)\b"),
+                ("phishing-account-locked", r"\baccount\b.{0,20}\b(locked|suspended|disabled)\b.{0,60}(https?://|www\.)"),
+                ("shaft-cannabis", r"\b(cannabis|marijuana|thc|cbd)\b"),
+                ("spam-prize", r"\b(you('ve| have)? won|claim your (prize|reward))\b"),
+            ]
+            .map(|(name, pattern)| ContentRule {
+                name: name.into(),
+                pattern: pattern.into(),
+            })
+            .to_vec(),
+            blocked_domains: vec!["bit.ly".into(), "tinyurl.com".into()],
         }
     }
 }
@@ -392,6 +417,14 @@ impl Settings {
             if crate::compliance::numbers::NANP_HOME_COUNTRIES.contains(&country.as_str()) {
                 return Err(SettingsError::Rule(format!(
                     "compliance.alphanumeric_countries: alphanumeric sender IDs may never send to {country}"
+                )));
+            }
+        }
+        for rule in &self.compliance.prohibited_content {
+            if let Err(e) = regex::Regex::new(&rule.pattern) {
+                return Err(SettingsError::Rule(format!(
+                    "compliance.prohibited_content {:?}: the pattern is not a regular expression ({e})",
+                    rule.name
                 )));
             }
         }

@@ -2,6 +2,7 @@
 //! leases, carrier filings (and, in later issues, MMS use cases, ratios and forecasts).
 
 pub mod authorizations;
+pub mod content;
 pub mod filing_store;
 pub mod filings;
 pub mod forecast_store;

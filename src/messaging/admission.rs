@@ -180,6 +180,9 @@ fn compliance_rejection(
     {
         return Some("the subscriber opted out of this sender".into());
     }
+    if let Some(rule) = snapshot.content.violation(&submission.text) {
+        return Some(format!("CONTENT_PROHIBITED: rule {rule}"));
+    }
     None
 }
 

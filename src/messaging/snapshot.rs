@@ -15,6 +15,7 @@ use super::carriers::{candidate_prefixes, choose, RouteMatch};
 use crate::billing::carrier_fees::to_fee;
 use crate::billing::money::from_micros;
 use crate::billing::rating::{CarrierFee, Direction, MessageKind, Rate, RateCard};
+use crate::compliance::content::ContentPolicy;
 use crate::compliance::filings::{FilingKind, FilingStatus};
 use crate::compliance::leases::LeaseState;
 use crate::compliance::numbers::NumberKind;
@@ -83,6 +84,8 @@ pub struct Snapshot {
     pub rack_cards: HashMap<String, Vec<RateCard>>,
     pub carrier_fees: Vec<CarrierFee>,
     pub alphanumeric_countries: Vec<String>,
+    /// Prohibited content and blocked link domains.
+    pub content: ContentPolicy,
 }
 
 impl Snapshot {
@@ -296,6 +299,10 @@ impl Snapshot {
             rack_cards,
             carrier_fees,
             alphanumeric_countries: compliance.alphanumeric_countries.clone(),
+            content: ContentPolicy::new(
+                &compliance.prohibited_content,
+                &compliance.blocked_domains,
+            ),
         })
     }
 }

@@ -258,6 +258,7 @@ on_both_databases!(
     long_messages_arrive_by_udh_sar_or_payload,
     receipts_wait_for_a_receiver_bind,
     an_opted_out_subscriber_gets_a_rejected_message,
+    prohibited_content_is_received_rated_and_rejected_with_its_rule,
     a_number_over_its_throttle_is_refused,
     a_malformed_pdu_is_answered_and_the_session_goes_on,
     cancel_and_query_work_until_the_message_is_final,
@@ -701,6 +702,58 @@ async fn an_opted_out_subscriber_gets_a_rejected_message(backend: Backend) {
         row["status"], "REJECTED",
         "alphanumeric IDs never send to the US"
     );
+    app.stop().await;
+}
+
+async fn prohibited_content_is_received_rated_and_rejected_with_its_rule(backend: Backend) {
+    let Some(app) = demo_app(backend, 50).await else {
+        return;
+    };
+    let mut esme = Esme::connect(&app).await;
+    assert_eq!(esme.bind(BIND_TRANSCEIVER, "demo", "demopass").await, 0);
+    for (text, rule) in [
+        ("Fresh THC gummies, 20% off today", "shaft-cannabis"),
+        ("Your parcel: https://bit.ly/3xYz", "blocked-domain:bit.ly"),
+        (
+            "Please verify your Password at our site",
+            "phishing-credentials",
+        ),
+    ] {
+        let (status, id) = esme
+            .submit(&submit_body(
+                "12065550100",
+                "14255550125",
+                0,
+                1,
+                0,
+                &gsm(text),
+                &[],
+            ))
+            .await;
+        assert_eq!(status, 0, "received, acknowledged with a message_id");
+        let (receipt, _, _) = esme.receipt().await;
+        assert!(receipt.contains("stat:REJECTD"), "{receipt}");
+        let row = message_row(&app, &id).await;
+        assert_eq!(row["status"], "REJECTED");
+        assert_eq!(
+            row["rejectReason"],
+            format!("CONTENT_PROHIBITED: rule {rule}"),
+            "{text}"
+        );
+        assert_ne!(row["charge"]["amount"], "0.000000", "rated all the same");
+    }
+    let (_, clean) = esme
+        .submit(&submit_body(
+            "12065550100",
+            "14255550125",
+            0,
+            1,
+            0,
+            &gsm("Your code is 482913"),
+            &[],
+        ))
+        .await;
+    wait_for_status(&app, &clean, "DELIVERED").await;
     app.stop().await;
 }
 
