@@ -155,12 +155,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 app.refresh_admission().await?;
                 tracing::info!(customer_id = id, "demo data ready");
             }
+            let shutdown = shutdown_signal();
             println!(
                 "listening http={} smpp={}",
                 app.http_addr(),
                 app.smpp_addr()
             );
-            app.run_until_stopped(shutdown_signal()).await
+            app.run_until_stopped(shutdown).await
         }
         Command::Migrate => {
             let db = backoffice::db::connect(&settings.database).await?;
