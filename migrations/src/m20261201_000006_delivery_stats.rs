@@ -1,5 +1,6 @@
 //! Delivery analytics kept current by the message writer: per day, customer, number, carrier
-//! and direction, the counts by outcome and a histogram of delivery times.
+//! and direction, the counts by outcome, and histograms of the time to the carrier's
+//! acknowledgement and to delivery.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -32,6 +33,7 @@ enum DeliveryTimes {
     CustomerId,
     NumberId,
     CarrierId,
+    Measure,
     Bucket,
     Count,
 }
@@ -90,6 +92,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(DeliveryTimes::CustomerId))
                     .col(big_integer(DeliveryTimes::NumberId))
                     .col(big_integer(DeliveryTimes::CarrierId))
+                    .col(string_len(DeliveryTimes::Measure, 8))
                     .col(small_integer(DeliveryTimes::Bucket))
                     .col(big_integer(DeliveryTimes::Count))
                     .to_owned(),
@@ -104,6 +107,7 @@ impl MigrationTrait for Migration {
                     .col(DeliveryTimes::CustomerId)
                     .col(DeliveryTimes::NumberId)
                     .col(DeliveryTimes::CarrierId)
+                    .col(DeliveryTimes::Measure)
                     .col(DeliveryTimes::Bucket)
                     .unique()
                     .to_owned(),

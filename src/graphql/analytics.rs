@@ -53,6 +53,9 @@ pub struct DeliveryStats {
     /// within about 12%).
     pub delivery_p50_ms: Option<i64>,
     pub delivery_p95_ms: Option<i64>,
+    /// Submission to the carrier's acknowledgement, milliseconds (same precision).
+    pub carrier_ack_p50_ms: Option<i64>,
+    pub carrier_ack_p95_ms: Option<i64>,
 }
 
 /// Longest span one query may cover.
@@ -129,6 +132,8 @@ impl AnalyticsQuery {
                     delivered_ratio: (finals > 0).then(|| r.delivered as f64 / finals as f64),
                     delivery_p50_ms: r.p50_ms,
                     delivery_p95_ms: r.p95_ms,
+                    carrier_ack_p50_ms: r.ack_p50_ms,
+                    carrier_ack_p95_ms: r.ack_p95_ms,
                 }
             })
             .collect())

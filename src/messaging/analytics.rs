@@ -99,8 +99,12 @@ struct Counts {
 #[derive(Default)]
 pub struct StatsBatch {
     counts: HashMap<StatsKey, Counts>,
-    times: HashMap<(StatsKey, i16), i64>,
+    times: HashMap<(StatsKey, &'static str, i16), i64>,
 }
+
+/// The two transmission times the roll-up keeps.
+const DELIVERY: &str = "delivery";
+const ACK: &str = "ack";
 
 impl StatsBatch {
     /// A message stored (REJECTED ones are final at once).
@@ -118,7 +122,7 @@ impl StatsBatch {
         if status == MessageStatus::Delivered {
             *self
                 .times
-                .entry((key.clone(), bucket_of(millis)))
+                .entry((key.clone(), DELIVERY, bucket_of(millis)))
                 .or_default() += 1;
         }
         let counts = self.counts.entry(key).or_default();
@@ -130,6 +134,11 @@ impl StatsBatch {
             MessageStatus::Cancelled => counts.cancelled += 1,
             MessageStatus::Accepted | MessageStatus::Enroute => {}
         }
+    }
+
+    /// A message the carrier acknowledged `millis` after it was submitted.
+    pub fn acked(&mut self, key: StatsKey, millis: i64) {
+        *self.times.entry((key, ACK, bucket_of(millis))).or_default() += 1;
     }
 
     /// Adds the batch to the roll-up (insert, or add to the row already there).
@@ -189,24 +198,33 @@ impl StatsBatch {
             let rows: Vec<delivery_times::ActiveModel> = self
                 .times
                 .into_iter()
-                .map(|((k, bucket), count)| delivery_times::ActiveModel {
-                    day: Set(k.day),
-                    customer_id: Set(k.customer_id),
-                    number_id: Set(k.number_id),
-                    carrier_id: Set(k.carrier_id),
-                    bucket: Set(bucket),
-                    count: Set(count),
-                    ..Default::default()
-                })
+                .map(
+                    |((k, measure, bucket), count)| delivery_times::ActiveModel {
+                        measure: Set(measure.into()),
+                        day: Set(k.day),
+                        customer_id: Set(k.customer_id),
+                        number_id: Set(k.number_id),
+                        carrier_id: Set(k.carrier_id),
+                        bucket: Set(bucket),
+                        count: Set(count),
+                        ..Default::default()
+                    },
+                )
                 .collect();
-            let on_conflict =
-                OnConflict::columns([T::Day, T::CustomerId, T::NumberId, T::CarrierId, T::Bucket])
-                    .value(
-                        T::Count,
-                        Expr::col((delivery_times::Entity, T::Count))
-                            .add(Expr::col((Alias::new("excluded"), T::Count))),
-                    )
-                    .to_owned();
+            let on_conflict = OnConflict::columns([
+                T::Day,
+                T::CustomerId,
+                T::NumberId,
+                T::CarrierId,
+                T::Measure,
+                T::Bucket,
+            ])
+            .value(
+                T::Count,
+                Expr::col((delivery_times::Entity, T::Count))
+                    .add(Expr::col((Alias::new("excluded"), T::Count))),
+            )
+            .to_owned();
             delivery_times::Entity::insert_many(rows)
                 .on_conflict(on_conflict)
                 .exec_without_returning(conn)
@@ -263,6 +281,9 @@ pub struct StatsRow {
     pub cancelled: i64,
     pub p50_ms: Option<i64>,
     pub p95_ms: Option<i64>,
+    /// Submission to the carrier's acknowledgement.
+    pub ack_p50_ms: Option<i64>,
+    pub ack_p95_ms: Option<i64>,
 }
 
 /// The group a row of either table belongs to.
@@ -344,7 +365,7 @@ pub async fn query(conn: &impl ConnectionTrait, q: &StatsQuery) -> Result<Vec<St
         row.rejected += r.rejected;
         row.cancelled += r.cancelled;
     }
-    // Delivery times are MT only: an MO-only view has none.
+    // Transmission times are MT only: an MO-only view has none.
     if q.direction != Some(Direction::Mo) {
         #[derive(FromQueryResult)]
         struct Bucketed {
@@ -352,10 +373,11 @@ pub async fn query(conn: &impl ConnectionTrait, q: &StatsQuery) -> Result<Vec<St
             customer_id: i64,
             number_id: i64,
             carrier_id: i64,
+            measure: String,
             bucket: i16,
             count: i64,
         }
-        let mut histograms: HashMap<GroupKey, Vec<(i16, i64)>> = HashMap::new();
+        let mut histograms: HashMap<(GroupKey, String), Vec<(i16, i64)>> = HashMap::new();
         for b in times
             .select_only()
             .columns([
@@ -363,6 +385,7 @@ pub async fn query(conn: &impl ConnectionTrait, q: &StatsQuery) -> Result<Vec<St
                 T::CustomerId,
                 T::NumberId,
                 T::CarrierId,
+                T::Measure,
                 T::Bucket,
                 T::Count,
             ])
@@ -378,12 +401,19 @@ pub async fn query(conn: &impl ConnectionTrait, q: &StatsQuery) -> Result<Vec<St
                 b.carrier_id,
                 Some("mt"),
             );
-            histograms.entry(key).or_default().push((b.bucket, b.count));
+            histograms
+                .entry((key, b.measure))
+                .or_default()
+                .push((b.bucket, b.count));
         }
-        for (key, histogram) in histograms {
+        for ((key, measure), histogram) in histograms {
             if let Some(row) = groups.get_mut(&key) {
-                row.p50_ms = percentile(&histogram, 0.50);
-                row.p95_ms = percentile(&histogram, 0.95);
+                let (p50, p95) = (percentile(&histogram, 0.50), percentile(&histogram, 0.95));
+                if measure == ACK {
+                    (row.ack_p50_ms, row.ack_p95_ms) = (p50, p95);
+                } else {
+                    (row.p50_ms, row.p95_ms) = (p50, p95);
+                }
             }
         }
     }
@@ -463,6 +493,8 @@ mod tests {
             ),
             (2, 4, 1, 1)
         );
-        assert_eq!(batch.times[&(key, bucket_of(250))], 1);
+        assert_eq!(batch.times[&(key.clone(), DELIVERY, bucket_of(250))], 1);
+        batch.acked(key.clone(), 40);
+        assert_eq!(batch.times[&(key, ACK, bucket_of(40))], 1);
     }
 }

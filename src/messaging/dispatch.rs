@@ -10,6 +10,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::{mpsc, Semaphore};
 use tokio_util::sync::CancellationToken;
 
+use super::analytics::StatsKey;
 use super::connectors::{CarrierEvent, Connector, SendOutcome};
 use super::outbound::{backoff, OutboundMessage, OutboundQueue, Queued};
 use super::status::MessageStatus;
@@ -168,10 +169,19 @@ impl Gateway {
                     .carrier_ack_seconds
                     .with_label_values(&[&carrier])
                     .observe(seconds_since(entry.message.submitted_at, sent_at));
+                let m = &entry.message;
+                let key = StatsKey::new(
+                    m.submitted_at,
+                    m.customer_id,
+                    m.number_id,
+                    m.carrier_id,
+                    Direction::Mt,
+                );
                 let write = Write::Sent {
-                    message_id: entry.message.message_id.clone(),
+                    message_id: m.message_id.clone(),
                     connector: connector.name().to_owned(),
                     carrier_message_id,
+                    ack: Some((key, (sent_at - m.submitted_at).num_milliseconds())),
                 };
                 if let Err(e) = self.writer.write(write).await {
                     tracing::warn!(error = %e, "sent state not stored; the receipt still finishes the message");

@@ -22,6 +22,8 @@ use crate::db::entities::message;
 pub struct OutboundMessage {
     pub message_id: String,
     pub customer_id: i64,
+    /// Our number it is sent from.
+    pub number_id: Option<i64>,
     pub carrier_id: Option<i64>,
     pub source: String,
     pub destination: String,
@@ -39,6 +41,7 @@ impl OutboundMessage {
         Self {
             message_id: message_id.to_owned(),
             customer_id: admitted.customer_id,
+            number_id: Some(admitted.number_id),
             carrier_id: admitted.carrier_id,
             source: admitted.source.clone(),
             destination: admitted.destination.clone(),
@@ -63,6 +66,7 @@ impl OutboundMessage {
         Some(Self {
             message_id: row.message_id.clone(),
             customer_id: row.customer_id,
+            number_id: row.number_id,
             carrier_id: row.carrier_id,
             source: row.source.clone(),
             destination: row.destination.clone(),
@@ -242,6 +246,7 @@ mod tests {
         OutboundMessage {
             message_id: id.into(),
             customer_id: 1,
+            number_id: None,
             carrier_id: None,
             source: "+12065550100".into(),
             destination: "+14255550123".into(),

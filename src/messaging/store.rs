@@ -99,6 +99,8 @@ pub enum Write {
         message_id: String,
         connector: String,
         carrier_message_id: String,
+        /// For analytics: the message's key and how long the carrier took to acknowledge.
+        ack: Option<(StatsKey, i64)>,
     },
     /// A delivery (an MO message) to hold until a receiver bind acknowledges it.
     Deliver(Delivery),
@@ -377,9 +379,12 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
             message_id,
             connector,
             carrier_message_id,
-            ..
+            ack,
         } = write
         {
+            if let Some((key, millis)) = ack {
+                stats.acked(key.clone(), *millis);
+            }
             sent_by_connector
                 .entry(connector.as_str())
                 .or_default()

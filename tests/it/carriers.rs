@@ -831,7 +831,7 @@ async fn analytics_count_what_was_sent(backend: Backend) {
     let data = app
         .gql(
             app.admin(),
-            "query($f: DeliveryStatsFilter!) { deliveryStats(filter: $f, groupBy: [CARRIER, DIRECTION]) { carrierCode direction received fragments delivered undeliverable rejected inFlight deliveredRatio deliveryP50Ms deliveryP95Ms } }",
+            "query($f: DeliveryStatsFilter!) { deliveryStats(filter: $f, groupBy: [CARRIER, DIRECTION]) { carrierCode direction received fragments delivered undeliverable rejected inFlight deliveredRatio deliveryP50Ms deliveryP95Ms carrierAckP50Ms } }",
             json!({ "f": { "from": today, "to": today } }),
         )
         .await;
@@ -852,6 +852,10 @@ async fn analytics_count_what_was_sent(backend: Backend) {
     let p50 = tmobile["deliveryP50Ms"].as_i64().expect("a p50");
     assert!(p50 >= 50, "the simulator takes 50 ms: {p50}");
     assert!(tmobile["deliveryP95Ms"].as_i64().unwrap() >= p50);
+    let ack = tmobile["carrierAckP50Ms"]
+        .as_i64()
+        .expect("an acknowledgement time");
+    assert!(ack <= p50, "acknowledged before delivered: {ack} vs {p50}");
     let verizon = row("VERIZON", "MT");
     assert_eq!(
         (

@@ -356,6 +356,7 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             customer_id: Set(customer.id),
             number_id: Set(sender.id),
             carrier_id: Set(att.id),
+            measure: Set("ack".into()),
             bucket: Set(89),
             count: Set(4),
             ..Default::default()

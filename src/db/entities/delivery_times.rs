@@ -1,5 +1,6 @@
-//! Histogram of delivery times (submission to DELIVERED) per day, customer, number and
-//! carrier: `bucket` is `messaging::analytics::bucket_of` of the milliseconds.
+//! Histograms of transmission times per day, customer, number and carrier: `delivery`
+//! (submission to DELIVERED) and `ack` (submission to the carrier's acknowledgement);
+//! `bucket` is `messaging::analytics::bucket_of` of the milliseconds.
 
 use sea_orm::entity::prelude::*;
 
@@ -12,6 +13,8 @@ pub struct Model {
     pub customer_id: i64,
     pub number_id: i64,
     pub carrier_id: i64,
+    /// `delivery` or `ack`.
+    pub measure: String,
     pub bucket: i16,
     pub count: i64,
 }
