@@ -151,6 +151,24 @@ describe('web UI', () => {
     assert.match(await alpha.innerText(), /Alphanumeric ID[\s\S]*1-way/i);
     assert.equal(await alpha.getByLabel('SMS enabled').count(), 1);
     assert.equal(await alpha.getByLabel('MMS disabled').count(), 1);
+    // The admin may read sender authorizations: the demo ID's, in force, with its reference and
+    // grant day as the API has them.
+    const auths = await server.graphql(
+      '{ numbers(customerId: 1, kind: ALPHANUMERIC) { edges { node { address authorizations { reference grantedAt withdrawnAt } } } } }',
+    );
+    assert.equal(auths.errors, undefined, JSON.stringify(auths.errors));
+    const demoAuth = auths.data.numbers.edges.find((e) => e.node.address === 'DEMOCO').node.authorizations;
+    assert.deepEqual(
+      demoAuth.map((a) => [a.reference, a.grantedAt.slice(0, 10), a.withdrawnAt]),
+      [['DEMO-AUTH-001', '2026-01-01', null]],
+    );
+    await page.getByRole('columnheader', { name: 'Sender authorization' }).waitFor();
+    const authCell = alpha.getByTestId('sender-authorization');
+    await authCell.getByText('Authorized', { exact: true }).waitFor();
+    assert.match(await authCell.innerText(), /^Authorized\s+DEMO-AUTH-001, granted 01 Jan 2026$/i);
+    assert.equal(await page.getByText('No authorization on file').count(), 0);
+    // Phone numbers and short codes need none.
+    assert.equal(await longCode.getByTestId('sender-authorization').count(), 0);
     assert.match(await table.getByTestId('number-55501').innerText(), /Short code \(random\)/);
     assert.equal(await table.locator('tbody tr').count(), api.data.numbers.edges.length);
     await screenshot(page, '05-numbers-demo-co');
@@ -240,6 +258,16 @@ describe('web UI', () => {
     assert.equal(await nav.getByText('GraphQL explorer').count(), 0);
     assert.equal(await page.getByRole('link', { name: 'Edit' }).count(), 0);
     await screenshot(page, '08-customer-account');
+
+    // A customer key may not read sender authorizations: its numbers page does not ask for them
+    // (the API would refuse the whole query) and has no such column.
+    await nav.getByText('Numbers & senders').click();
+    await page.waitForURL('**/customers/1/numbers');
+    await page.getByTestId('numbers-table').getByTestId('number-DEMOCO').waitFor();
+    assert.equal(await page.getByText('Numbers could not be loaded').count(), 0);
+    assert.equal(await page.getByRole('columnheader', { name: 'Sender authorization' }).count(), 0);
+    assert.equal(await page.getByTestId('sender-authorization').count(), 0);
+    assert.equal(await page.getByText('DEMO-AUTH-001').count(), 0);
   });
 
   it('threw no uncaught errors in the page', () => {

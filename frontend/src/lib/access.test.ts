@@ -50,6 +50,13 @@ describe('can', () => {
       expect(can(role, 'carrier.read')).toBe(true);
     }
   });
+  it('lets only admins and compliance read sender authorizations', () => {
+    expect(can('ADMIN', 'number.authorizations.read')).toBe(true);
+    expect(can('COMPLIANCE', 'number.authorizations.read')).toBe(true);
+    for (const role of ['FINANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
+      expect(can(role, 'number.authorizations.read')).toBe(false);
+    }
+  });
 });
 
 describe('homeFor', () => {

@@ -10,6 +10,7 @@ export type Action =
   | 'number.create'
   | 'number.configure'
   | 'number.attest'
+  | 'number.authorizations.read'
   | 'message.read'
   | 'message.cancel'
   | 'stats.read'
@@ -26,6 +27,9 @@ const ACTIONS: Record<Action, readonly Role[]> = {
   'number.create': ['ADMIN', 'ACCOUNT_MANAGER'],
   'number.configure': ['ADMIN', 'ACCOUNT_MANAGER'],
   'number.attest': ['ADMIN', 'COMPLIANCE'],
+  // `Number.authorizations` (sender authorizations of alphanumeric IDs): asking for it with
+  // another role is FORBIDDEN, so the numbers page asks only for these roles.
+  'number.authorizations.read': ['ADMIN', 'COMPLIANCE'],
   // `messages` and `message`: every role (the service's CUSTOMER_READERS); customer keys see
   // their own messages only.
   'message.read': ALL,

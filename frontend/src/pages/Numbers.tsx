@@ -34,6 +34,7 @@ import {
   IconCircleDashed,
   IconPlus,
   IconSettings,
+  IconShieldCheck,
 } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
@@ -46,6 +47,7 @@ import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { can } from '../lib/access';
 import { describeNumberKind, formatDateTime, formatThrottle, NUMBER_KIND_LABELS } from '../lib/format';
 import { currentAfter, firstPage, nextPage, pageNumber, previousPage } from '../lib/paging';
+import { senderAuthorizationStatus } from '../lib/senders';
 
 const NumberFields = graphql(`
   fragment NumberFields on Number {
@@ -71,7 +73,13 @@ const NumberFields = graphql(`
 void NumberFields;
 
 const NumbersOfCustomer = graphql(`
-  query NumbersOfCustomer($customerId: ID!, $kind: NumberKind, $first: Int!, $after: String) {
+  query NumbersOfCustomer(
+    $customerId: ID!
+    $kind: NumberKind
+    $first: Int!
+    $after: String
+    $withAuthorizations: Boolean!
+  ) {
     customer(id: $customerId) {
       id
       name
@@ -80,6 +88,16 @@ const NumbersOfCustomer = graphql(`
       edges {
         node {
           ...NumberFields
+          # Admins and compliance only: other roles get FORBIDDEN, so they do not ask.
+          authorizations @include(if: $withAuthorizations) {
+            id
+            reference
+            grantedAt
+            grantedBy
+            recordedAt
+            recordedBy
+            withdrawnAt
+          }
         }
       }
       pageInfo {
@@ -212,6 +230,59 @@ function Enabled({ on, label }: { on: boolean; label: string }) {
   );
 }
 
+/** An alphanumeric ID's sender authorization: the one in force, or a warning without one. */
+function SenderAuthorization({ number: n }: { number: NumberRow }) {
+  const status = senderAuthorizationStatus(n.kind, n.authorizations);
+  switch (status.state) {
+    case 'NOT_APPLICABLE':
+      return (
+        <Text size="sm" c="dimmed">
+          —
+        </Text>
+      );
+    case 'HIDDEN':
+      return null;
+    case 'AUTHORIZED': {
+      const a = status.authorization;
+      return (
+        <Tooltip
+          multiline
+          w={280}
+          label={
+            <>
+              Granted by {a.grantedBy} on {formatDateTime(a.grantedAt)}; recorded by {a.recordedBy} on{' '}
+              {formatDateTime(a.recordedAt)}
+              {status.othersInForce > 0 && ` (${status.othersInForce} more in force)`}
+            </>
+          }
+        >
+          <div data-testid="sender-authorization">
+            <Badge color={status.color} variant="light" leftSection={<IconShieldCheck size={12} />}>
+              {status.label}
+            </Badge>
+            <Text size="xs" c="dimmed" mt={2}>
+              {status.detail}
+            </Text>
+          </div>
+        </Tooltip>
+      );
+    }
+    case 'MISSING':
+      return (
+        <div data-testid="sender-authorization">
+          <Badge color={status.color} variant="light" leftSection={<IconAlertTriangle size={12} />}>
+            {status.label}
+          </Badge>
+          {status.detail && (
+            <Text size="xs" c="dimmed" mt={2}>
+              {status.detail}
+            </Text>
+          )}
+        </div>
+      );
+  }
+}
+
 /** `/customers/:id/numbers` */
 export function CustomerNumbers() {
   const { id = '' } = useParams();
@@ -221,6 +292,7 @@ export function CustomerNumbers() {
   const [managing, setManaging] = useState<string | null>(null);
   const [registering, setRegistering] = useState(false);
   const pageSize = 25;
+  const withAuthorizations = can(session.role, 'number.authorizations.read');
   const [{ data, fetching, error }, refetch] = useQuery({
     query: NumbersOfCustomer,
     variables: {
@@ -228,8 +300,10 @@ export function CustomerNumbers() {
       kind: kind === 'ALL' ? null : (kind as NumberKind),
       first: pageSize,
       after: currentAfter(page),
+      withAuthorizations,
     },
   });
+  const columns = withAuthorizations ? 8 : 7;
   const rows = data?.numbers.edges.map((e) => e.node) ?? [];
   const selected = rows.find((n) => n.id === managing) ?? null;
   const customerName = data?.customer.name;
@@ -276,7 +350,7 @@ export function CustomerNumbers() {
         {fetching && !data ? (
           <TableSkeleton label="Loading numbers" />
         ) : (
-          <Table.ScrollContainer minWidth={900}>
+          <Table.ScrollContainer minWidth={withAuthorizations ? 1040 : 900}>
             <Table verticalSpacing="sm" highlightOnHover data-testid="numbers-table">
               <Table.Thead>
                 <Table.Tr>
@@ -286,6 +360,7 @@ export function CustomerNumbers() {
                   <Table.Th>Direction</Table.Th>
                   <Table.Th>Throttle</Table.Th>
                   <Table.Th>Owner attestation</Table.Th>
+                  {withAuthorizations && <Table.Th>Sender authorization</Table.Th>}
                   <Table.Th />
                 </Table.Tr>
               </Table.Thead>
@@ -308,7 +383,7 @@ export function CustomerNumbers() {
                       </Group>
                     </Table.Td>
                     <Table.Td>
-                      <Badge variant="dot" color={n.twoWay ? 'indigo' : 'gray'}>
+                      <Badge variant="dot" color={n.twoWay ? 'indigo' : 'gray'} miw="max-content">
                         {n.twoWay ? '2-way' : '1-way'}
                       </Badge>
                     </Table.Td>
@@ -329,6 +404,11 @@ export function CustomerNumbers() {
                         </Badge>
                       )}
                     </Table.Td>
+                    {withAuthorizations && (
+                      <Table.Td>
+                        <SenderAuthorization number={n} />
+                      </Table.Td>
+                    )}
                     <Table.Td ta="right">
                       <Button
                         size="xs"
@@ -343,7 +423,7 @@ export function CustomerNumbers() {
                 ))}
                 {rows.length === 0 && !error && (
                   <Table.Tr>
-                    <Table.Td colSpan={7}>
+                    <Table.Td colSpan={columns}>
                       <Text c="dimmed" ta="center" py="lg">
                         No {kind === 'ALL' ? 'numbers or senders' : NUMBER_KIND_LABELS[kind as NumberKind].toLowerCase() + 's'}{' '}
                         yet.
