@@ -515,10 +515,15 @@ async fn filings_gate_each_carrier_and_are_charged_together_or_apart(backend: Ba
         body[1] = 3;
         body
     };
-    // Until admission sees the number enabled, it is rejected for that; then for the filing.
+    // Until admission sees the new number it is refused (no message, no receipt), then
+    // rejected as not enabled, then for the filing.
     let mut reason = String::new();
     for _ in 0..100 {
-        let (_, id) = esme.submit(&submit("55505", "13035550100")).await;
+        let (status, id) = esme.submit(&submit("55505", "13035550100")).await;
+        if status != 0 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        }
         esme.receipt().await;
         reason = message_row(&app, &id).await["rejectReason"]
             .as_str()
