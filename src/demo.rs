@@ -18,7 +18,8 @@ use crate::compliance::filings::{FilingKind, FilingStatus};
 use crate::compliance::forecasts::Quarter;
 use crate::compliance::number_store::{self, NewNumber, MAX_PER_SECOND};
 use crate::compliance::numbers::{NumberKind, ShortCodeType};
-use crate::compliance::{filing_store, forecast_store, lease_store};
+use crate::compliance::use_cases::UseCaseStatus;
+use crate::compliance::{filing_store, forecast_store, lease_store, use_case_store};
 use crate::customers::{store, CustomerStatus, NewCustomer};
 use crate::error::AppError;
 use crate::messaging::carrier_store;
@@ -171,7 +172,48 @@ pub async fn seed(db: &DatabaseConnection) -> Result<i64, AppError> {
     }
     seed_prices(db, &operator, customer.id).await?;
     seed_leases(db, &operator).await?;
+    seed_use_cases(db, &operator, customer.id).await?;
     Ok(customer.id)
+}
+
+/// An approved MMS use case for `+12065550100` (text, audio, video) and a pending one for
+/// `+18885550100`.
+async fn seed_use_cases(
+    db: &DatabaseConnection,
+    operator: &RequestContext,
+    customer_id: i64,
+) -> Result<(), AppError> {
+    if !use_case_store::list(db, Some(customer_id))
+        .await?
+        .is_empty()
+    {
+        return Ok(());
+    }
+    for (address, approve) in [("+12065550100", true), ("+18885550100", false)] {
+        let Some(number) = number_store::find_by_address(db, address).await? else {
+            continue;
+        };
+        let submitted = use_case_store::submit(
+            db,
+            operator,
+            use_case_store::NewUseCase {
+                customer_id,
+                description: "Order updates with a short product video or voice note".into(),
+                sample_content: "Your order has shipped (video attached).".into(),
+                number_ids: vec![number.id],
+                media_types: vec!["text/*".into(), "audio/*".into(), "video/*".into()],
+                expected_monthly_volume: 5_000,
+                att_exempt: false,
+                att_evidence: None,
+            },
+        )
+        .await?;
+        if approve {
+            use_case_store::decide(db, operator, submitted.id, UseCaseStatus::Approved, None)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The rack one-time prices (USD, from 2026); for `55501` and `55502` approved SMS filings

@@ -14,6 +14,7 @@ mod m20261201_000006_delivery_stats;
 mod m20261201_000007_leases;
 mod m20261201_000008_carrier_filings;
 mod m20261201_000009_forecasts;
+mod m20261201_000010_mms_use_cases;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_leases::Migration),
             Box::new(m20261201_000008_carrier_filings::Migration),
             Box::new(m20261201_000009_forecasts::Migration),
+            Box::new(m20261201_000010_mms_use_cases::Migration),
         ]
     }
 }

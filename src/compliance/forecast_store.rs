@@ -214,7 +214,15 @@ pub async fn remind_missing(
             "Short code {code} has no forecast for {quarter}, which starts on {}.",
             quarter.first_day()
         );
-        raise_alert(db, &lease, "forecast_missing", subject, detail).await?;
+        raise_alert(
+            db,
+            lease.customer_id,
+            Some(lease.id),
+            "forecast_missing",
+            subject,
+            detail,
+        )
+        .await?;
         raised += 1;
     }
     Ok(raised)

@@ -168,20 +168,22 @@ async fn event(
     Ok(())
 }
 
-/// Raises an alert for the lease's account manager (delivered by email in the jobs).
+/// Raises an alert for a customer's account manager (delivered by email in the jobs), about
+/// a lease when `lease_id` is set.
 pub async fn raise_alert(
     conn: &impl ConnectionTrait,
-    lease: &short_code_lease::Model,
+    customer_id: i64,
+    lease_id: Option<i64>,
     kind: &str,
     subject: String,
     detail: String,
 ) -> Result<(), AppError> {
     alert::ActiveModel {
-        customer_id: Set(lease.customer_id),
+        customer_id: Set(customer_id),
         kind: Set(kind.into()),
         subject: Set(subject),
         detail: Set(detail),
-        lease_id: Set(Some(lease.id)),
+        lease_id: Set(lease_id),
         created_at: Set(Utc::now()),
         acknowledged_at: Set(None),
         emailed_at: Set(None),
@@ -641,7 +643,8 @@ async fn apply_actions(
                 state = LeaseState::Ended;
                 raise_alert(
                     &txn,
-                    &lease,
+                    lease.customer_id,
+                    Some(lease.id),
                     "lease_ended",
                     format!("Short code {} lease ended", code.address),
                     format!("The lease ended on {on} after notice."),
@@ -651,12 +654,12 @@ async fn apply_actions(
             }
             LeaseAction::WarnInactivity { days } => {
                 warned.push(*days);
-                raise_alert(&txn, &lease, "inactivity_warning", format!("Short code {} silent for {days} days", code.address), format!("No traffic for {days} days; carriers cancel short codes after {} days without traffic.", leases::INACTIVITY_DAYS)).await?;
+                raise_alert(&txn, lease.customer_id, Some(lease.id), "inactivity_warning", format!("Short code {} silent for {days} days", code.address), format!("No traffic for {days} days; carriers cancel short codes after {} days without traffic.", leases::INACTIVITY_DAYS)).await?;
                 counts.warnings += 1;
             }
             LeaseAction::CancelForInactivity { days } => {
                 state = LeaseState::CancelledInactivity;
-                raise_alert(&txn, &lease, "inactivity_cancelled", format!("Short code {} cancelled for inactivity", code.address), format!("No traffic for {days} days: the lease is cancelled. A new application (with its fees) is needed to use the code again.")).await?;
+                raise_alert(&txn, lease.customer_id, Some(lease.id), "inactivity_cancelled", format!("Short code {} cancelled for inactivity", code.address), format!("No traffic for {days} days: the lease is cancelled. A new application (with its fees) is needed to use the code again.")).await?;
                 counts.cancelled_for_inactivity += 1;
             }
         }

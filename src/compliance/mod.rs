@@ -11,3 +11,5 @@ pub mod lease_store;
 pub mod leases;
 pub mod number_store;
 pub mod numbers;
+pub mod use_case_store;
+pub mod use_cases;

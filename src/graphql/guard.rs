@@ -31,7 +31,7 @@ pub const STAFF: &[Role] = &[
 ];
 /// Who manages rate cards and carrier fees.
 pub const FINANCE: &[Role] = &[Role::Admin, Role::Finance];
-/// Who submits short-code forecasts (customer keys for their own codes).
+/// Who submits short-code forecasts and MMS use cases (customer keys for their own).
 pub const FORECASTERS: &[Role] = &[Role::Admin, Role::AccountManager, Role::Customer];
 /// Admins only: API keys and the audit log.
 pub const ADMINS: &[Role] = &[Role::Admin];

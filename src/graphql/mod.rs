@@ -17,6 +17,7 @@ pub mod numbers;
 pub mod opt_outs;
 pub mod pagination;
 pub mod smpp_accounts;
+pub mod use_cases;
 
 use async_graphql::{EmptySubscription, MergedObject, SDLExportOptions, Schema, SchemaBuilder, ID};
 use sea_orm::DatabaseConnection;
@@ -41,6 +42,7 @@ pub struct Query(
     leases::LeaseQuery,
     filings::FilingQuery,
     forecasts::ForecastQuery,
+    use_cases::UseCaseQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
@@ -57,6 +59,7 @@ pub struct Mutation(
     leases::LeaseMutation,
     filings::FilingMutation,
     forecasts::ForecastMutation,
+    use_cases::UseCaseMutation,
 );
 
 /// The schema type served at `/graphql`.

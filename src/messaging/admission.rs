@@ -139,6 +139,9 @@ fn compliance_rejection(
         };
         return Some(format!("the source is not enabled for {kind}"));
     }
+    if submission.kind == MessageKind::Mms && !snapshot.mms_approvals.contains_key(&number.id) {
+        return Some("MMS_USE_CASE_NOT_APPROVED: the sender has no approved MMS use case".into());
+    }
     if number.kind == NumberKind::ShortCode {
         match snapshot.leases.get(&number.id) {
             Some(state) if state.sends() => {}
@@ -472,6 +475,44 @@ mod tests {
         assert!(
             matches!(unrated, Refusal::NoRate(_)),
             "no MMS rate on any card: {unrated}"
+        );
+    }
+
+    #[test]
+    fn mms_needs_an_approved_use_case_for_its_sender() {
+        let mut s = snapshot();
+        if let Some(number) = s.numbers.get_mut("+12065550100") {
+            number.mms_enabled = true;
+        }
+        for cards in s.rack_cards.values_mut() {
+            cards[0].rates.push(Rate {
+                id: 9,
+                kind: MessageKind::Mms,
+                direction: Direction::Mt,
+                number_kind: NumberKind::LongCode,
+                jurisdiction: "*".into(),
+                unit_price: Decimal::new(200, 4),
+            });
+        }
+        let mms = || {
+            let mut m = submission("+12065550100", "+14255550123", "x");
+            m.kind = MessageKind::Mms;
+            m
+        };
+        let counters = ThrottleCounters::default();
+        let refused = admit(&s, &counters, mms(), now()).unwrap();
+        assert_eq!(refused.status, MessageStatus::Rejected);
+        assert!(refused
+            .reject_reason
+            .unwrap()
+            .starts_with("MMS_USE_CASE_NOT_APPROVED"));
+        s.mms_approvals.insert(10, vec!["video/*".into()]);
+        let allowed = admit(&s, &counters, mms(), now()).unwrap();
+        assert_eq!(
+            allowed.status,
+            MessageStatus::Accepted,
+            "{:?}",
+            allowed.reject_reason
         );
     }
 

@@ -19,11 +19,12 @@ use crate::compliance::content::ContentPolicy;
 use crate::compliance::filings::{FilingKind, FilingStatus};
 use crate::compliance::leases::LeaseState;
 use crate::compliance::numbers::NumberKind;
+use crate::compliance::use_cases::UseCaseStatus;
 use crate::config::{ComplianceSettings, ThrottleSettings};
 use crate::customers::CustomerStatus;
 use crate::db::entities::{
-    audit_log, carrier, carrier_fee, carrier_filing, carrier_prefix, customer, number, opt_out,
-    ported_number, rate, rate_card, short_code_lease, smpp_account,
+    audit_log, carrier, carrier_fee, carrier_filing, carrier_prefix, customer, mms_use_case,
+    number, opt_out, ported_number, rate, rate_card, short_code_lease, smpp_account,
 };
 use crate::messaging::throttle::{effective, EffectiveLimits};
 use crate::smpp::accounts::{decode_bind_types, decode_networks, BindType};
@@ -78,6 +79,8 @@ pub struct Snapshot {
     pub carrier_codes: HashMap<i64, String>,
     /// Each short code's newest lease state, by number id (none: never leased).
     pub leases: HashMap<i64, LeaseState>,
+    /// Sender numbers with an approved MMS use case, to the media types it allows.
+    pub mms_approvals: HashMap<i64, Vec<String>>,
     /// Approved carrier filings: (short code's number id, carrier id) to the kinds filed.
     pub approved_filings: HashMap<(i64, i64), Vec<FilingKind>>,
     pub customer_cards: HashMap<i64, Vec<RateCard>>,
@@ -239,6 +242,19 @@ impl Snapshot {
                 .or_default()
                 .push(f.kind);
         }
+        let mut mms_approvals: HashMap<i64, Vec<String>> = HashMap::new();
+        for use_case in mms_use_case::Entity::find()
+            .filter(mms_use_case::Column::Status.eq(UseCaseStatus::Approved))
+            .all(db)
+            .await?
+        {
+            for number in crate::compliance::use_case_store::numbers_of(&use_case) {
+                mms_approvals
+                    .entry(number)
+                    .or_default()
+                    .extend(crate::compliance::use_case_store::media_of(&use_case));
+            }
+        }
         let carrier_codes = carrier::Entity::find()
             .all(db)
             .await?
@@ -295,6 +311,7 @@ impl Snapshot {
             carrier_codes,
             leases,
             approved_filings,
+            mms_approvals,
             customer_cards,
             rack_cards,
             carrier_fees,

@@ -6,12 +6,13 @@ use backoffice::billing::rating::{Direction, MessageKind};
 use backoffice::compliance::filings::{FilingKind, FilingStatus};
 use backoffice::compliance::leases::LeaseState;
 use backoffice::compliance::numbers::{NumberKind, ShortCodeType};
+use backoffice::compliance::use_cases::UseCaseStatus;
 use backoffice::customers::CustomerStatus;
 use backoffice::db::entities::{
     alert, api_key, audit_log, carrier, carrier_fee, carrier_filing, carrier_prefix, customer,
-    delivery_daily, delivery_times, forecast, lease_event, message, number, one_time_charge,
-    one_time_price, opt_out, ported_number, rate, rate_card, receipt, sender_authorization,
-    short_code_lease, smpp_account,
+    delivery_daily, delivery_times, forecast, lease_event, message, mms_use_case, number,
+    one_time_charge, one_time_price, opt_out, ported_number, rate, rate_card, receipt,
+    sender_authorization, short_code_lease, smpp_account,
 };
 use backoffice::messaging::status::MessageStatus;
 use chrono::{SubsecRound, Utc};
@@ -479,6 +480,27 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             note: Set(Some("n".into())),
             submitted_by: Set("cli".into()),
             created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        mms_use_case::ActiveModel {
+            customer_id: Set(customer.id),
+            description: Set("d".into()),
+            sample_content: Set("s".into()),
+            number_ids: Set(format!("[{}]", sender.id)),
+            media_types: Set("[\"audio/*\"]".into()),
+            expected_monthly_volume: Set(10),
+            att_exempt: Set(true),
+            att_evidence: Set(Some("letter".into())),
+            status: Set(UseCaseStatus::Revoked),
+            decision_reason: Set(Some("r".into())),
+            submitted_by: Set("cli".into()),
+            decided_by: Set(Some("compliance".into())),
+            submitted_at: Set(now),
+            decided_at: Set(Some(now)),
             ..Default::default()
         },
     )

@@ -16,6 +16,7 @@ pub mod forecast;
 pub mod lease_event;
 pub mod message;
 pub mod message_charge;
+pub mod mms_use_case;
 pub mod number;
 pub mod one_time_charge;
 pub mod one_time_price;
