@@ -75,10 +75,6 @@ impl RequestContext {
 
     /// The operator running a CLI command on the server itself.
     pub fn cli() -> Self {
-        Self {
-            role: Role::Admin,
-            customer_id: None,
-            actor: "cli".into(),
-        }
+        Self::system("cli")
     }
 }

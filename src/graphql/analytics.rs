@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 
 use super::error::ResultExt;
-use super::guard::{caller, RoleGuard, CUSTOMER_READERS};
+use super::guard::{scoped_customer, RoleGuard, CUSTOMER_READERS};
 use super::parse_id;
 use crate::billing::rating::Direction;
 use crate::error::AppError;
@@ -90,14 +90,10 @@ impl AnalyticsQuery {
             .gql();
         }
         let id = |v: &Option<ID>, field: &str| v.as_ref().map(|v| parse_id(v, field)).transpose();
-        let mut customer_id = id(&filter.customer_id, "filter.customerId")?;
-        if let Some(own) = caller(ctx)?.customer_id {
-            customer_id = Some(own);
-        }
         let query = StatsQuery {
             from: Some(filter.from),
             to: Some(filter.to),
-            customer_id,
+            customer_id: scoped_customer(ctx, filter.customer_id.as_ref(), "filter.customerId")?,
             number_id: id(&filter.number_id, "filter.numberId")?,
             carrier_id: id(&filter.carrier_id, "filter.carrierId")?,
             direction: filter.direction,

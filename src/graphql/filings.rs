@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::error::ResultExt;
-use super::guard::{caller, RoleGuard, COMPLIANCE, CUSTOMER_READERS};
+use super::guard::{caller, scoped_customer, RoleGuard, COMPLIANCE, CUSTOMER_READERS};
 use super::parse_id;
 use crate::compliance::filing_store::{self, NewFiling};
 use crate::compliance::filings::{FilingKind, FilingStatus};
@@ -77,12 +77,7 @@ impl FilingQuery {
         number_id: Option<ID>,
     ) -> Result<Vec<Filing>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let customer = match caller(ctx)?.customer_id {
-            Some(own) => Some(own),
-            None => customer_id
-                .map(|id| parse_id(&id, "customerId"))
-                .transpose()?,
-        };
+        let customer = scoped_customer(ctx, customer_id.as_ref(), "customerId")?;
         let number = number_id.map(|id| parse_id(&id, "numberId")).transpose()?;
         Ok(filing_store::list(db, customer, number)
             .await

@@ -68,3 +68,16 @@ pub fn caller<'a>(ctx: &'a Context<'_>) -> Result<&'a RequestContext> {
     ctx.data_opt::<RequestContext>()
         .ok_or_else(|| coded(code::UNAUTHENTICATED, "no API key"))
 }
+
+/// The customer a list is for: a customer key's own, whatever was asked; otherwise the
+/// requested one (`field` names it in a validation error), or none.
+pub fn scoped_customer(
+    ctx: &Context<'_>,
+    requested: Option<&async_graphql::ID>,
+    field: &str,
+) -> Result<Option<i64>> {
+    match caller(ctx)?.customer_id {
+        Some(own) => Ok(Some(own)),
+        None => requested.map(|id| super::parse_id(id, field)).transpose(),
+    }
+}

@@ -7,7 +7,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 
 use super::error::ResultExt;
 use super::guard::{
-    caller, RoleGuard, ACCOUNT_MANAGERS, ADMINS, COMPLIANCE, CUSTOMER_READERS, FINANCE,
+    caller, scoped_customer, RoleGuard, ACCOUNT_MANAGERS, ADMINS, COMPLIANCE, CUSTOMER_READERS,
+    FINANCE,
 };
 use super::parse_id;
 use crate::billing::money::{from_micros, Money};
@@ -243,11 +244,7 @@ impl LeaseQuery {
     ) -> Result<Vec<Lease>> {
         let mut select =
             short_code_lease::Entity::find().order_by_desc(short_code_lease::Column::Id);
-        let own = caller(ctx)?.customer_id;
-        if let Some(customer) = own.or(customer_id
-            .map(|id| parse_id(&id, "customerId"))
-            .transpose()?)
-        {
+        if let Some(customer) = scoped_customer(ctx, customer_id.as_ref(), "customerId")? {
             select = select.filter(short_code_lease::Column::CustomerId.eq(customer));
         }
         if let Some(state) = state {

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use super::error::ResultExt;
-use super::guard::{caller, RoleGuard, COMPLIANCE, CUSTOMER_READERS, FORECASTERS};
+use super::guard::{caller, scoped_customer, RoleGuard, COMPLIANCE, CUSTOMER_READERS, FORECASTERS};
 use super::parse_id;
 use crate::compliance::use_case_store::{self, media_of, numbers_of, NewUseCase};
 use crate::compliance::use_cases::UseCaseStatus;
@@ -86,12 +86,7 @@ impl UseCaseQuery {
         customer_id: Option<ID>,
     ) -> Result<Vec<MmsUseCase>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let customer = match caller(ctx)?.customer_id {
-            Some(own) => Some(own),
-            None => customer_id
-                .map(|id| parse_id(&id, "customerId"))
-                .transpose()?,
-        };
+        let customer = scoped_customer(ctx, customer_id.as_ref(), "customerId")?;
         Ok(use_case_store::list(db, customer)
             .await
             .gql()?
