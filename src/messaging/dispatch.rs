@@ -161,13 +161,12 @@ impl Gateway {
     }
 
     async fn send_one(&self, connector: &dyn Connector, queue: &OutboundQueue, mut entry: Queued) {
-        let carrier = self.carrier_label(entry.message.carrier_id);
         match connector.send(&entry.message).await {
             SendOutcome::Accepted { carrier_message_id } => {
                 let sent_at = Utc::now();
                 self.metrics
                     .carrier_ack_seconds
-                    .with_label_values(&[&carrier])
+                    .with_label_values(&[&self.carrier_label(entry.message.carrier_id)])
                     .observe(seconds_since(entry.message.submitted_at, sent_at));
                 let m = &entry.message;
                 let key = StatsKey::new(
