@@ -19,8 +19,8 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { IconCalendarWeek, IconInfoCircle } from '@tabler/icons-react';
-import { useMemo, useRef, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
+import { useMemo, type ReactNode } from 'react';
+import { useUrlFilters } from '../hooks/useUrlFilters';
 import { useQuery } from 'urql';
 import { graphql } from '../../generated/gql';
 import type { DeliveryStatsFilter, Direction } from '../../generated/gql/graphql';
@@ -43,7 +43,6 @@ import {
   rangeError,
   statusByDay,
   totals,
-  type AnalyticsFilters,
 } from '../lib/analytics';
 
 // One request for the three groupings the page shows.
@@ -102,16 +101,8 @@ const CARRIER_COLUMNS = 10;
 /** `/analytics`: messages per day by outcome and carrier, and delivery by carrier. */
 export function Analytics() {
   const session = useSignedIn();
-  const [params, setParams] = useSearchParams();
-  const filters = useMemo(() => parseAnalyticsFilters(params), [params]);
+  const [filters, update] = useUrlFilters(parseAnalyticsFilters, analyticsFiltersToParams);
   const pickCustomer = can(session.role, 'customer.list');
-  // As on the Messages page: two changes in a row build on each other.
-  const latest = useRef(filters);
-  latest.current = filters;
-  const update = (patch: Partial<AnalyticsFilters>) => {
-    latest.current = { ...latest.current, ...patch };
-    setParams(analyticsFiltersToParams(latest.current), { replace: true });
-  };
   const defaults = defaultRange();
   const isDefaultRange = filters.from === defaults.from && filters.to === defaults.to;
 

@@ -17,8 +17,9 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { IconArrowRight, IconChevronLeft, IconChevronRight, IconFilterOff, IconInfoCircle } from '@tabler/icons-react';
-import { useMemo, useRef, useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useMemo, useState } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { useUrlFilters } from '../hooks/useUrlFilters';
 import { useQuery } from 'urql';
 import { graphql } from '../../generated/gql';
 import type { Direction, MessageFilter, MessageStatus } from '../../generated/gql/graphql';
@@ -37,7 +38,6 @@ import {
   noFilters,
   PAGE_SIZES,
   parseFilters,
-  type MessageListFilters,
 } from '../lib/messages';
 import { currentAfter, firstPage, nextPage, pageNumber, previousPage, rangeLabel, type PageState } from '../lib/paging';
 import { ENCODING_LABELS } from '../lib/preview';
@@ -107,17 +107,8 @@ const COLUMNS = 9;
 export function MessagesList() {
   const session = useSignedIn();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const filters = useMemo(() => parseFilters(params), [params]);
+  const [filters, update] = useUrlFilters(parseFilters, filtersToParams);
   const pickCustomer = can(session.role, 'customer.list');
-  // The router renders a navigation later (in a transition): two changes in a row must build
-  // on each other, not both on the filters of the last render.
-  const latest = useRef(filters);
-  latest.current = filters;
-  const update = (patch: Partial<MessageListFilters>) => {
-    latest.current = { ...latest.current, ...patch };
-    setParams(filtersToParams(latest.current), { replace: true });
-  };
 
   const [customers] = useQuery({ query: MessageFilterCustomers, pause: !pickCustomer });
   const customerNames = useMemo(
