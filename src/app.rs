@@ -35,6 +35,7 @@ pub struct App {
     gateway: Arc<Gateway>,
     writer_task: tokio::task::JoinHandle<()>,
     events: mpsc::Receiver<CarrierEvent>,
+    vasp_queue: mpsc::Receiver<crate::messaging::store::Delivery>,
 }
 
 impl App {
@@ -49,7 +50,7 @@ impl App {
 
         let metrics = Metrics::new().context("registering metrics")?;
         let sessions = Arc::new(SessionRegistry::default());
-        let snapshot = Snapshot::load(&db, &settings.throttle, &settings.compliance)
+        let snapshot = Snapshot::load(&db, &settings.throttle, &settings.compliance, &settings.mms)
             .await
             .context("loading the admission snapshot")?;
         let (writer, writer_task) =
@@ -67,6 +68,7 @@ impl App {
             ));
         }
         drop(carrier_events);
+        let (vasp_posts, vasp_queue) = mpsc::channel(4096);
         let gateway = Arc::new(Gateway {
             db: db.clone(),
             snapshot: SnapshotCell::new(snapshot),
@@ -79,14 +81,21 @@ impl App {
             router: CarrierRouter::new(&settings.carriers, connectors),
             throttle: settings.throttle.clone(),
             compliance: settings.compliance.clone(),
+            mms: settings.mms.clone(),
             mo_lock: Default::default(),
             code_traffic: Default::default(),
+            vasp_posts,
         });
         let state = HttpState {
             schema: crate::graphql::build_schema(db.clone(), settings, Arc::clone(&gateway)),
             db: db.clone(),
             admin_token: settings.auth.admin_token.clone().filter(|t| !t.is_empty()),
             metrics,
+            mm7: actix_web::web::Data::new(crate::mm7::server::Mm7State {
+                gateway: Arc::clone(&gateway),
+                verified: Default::default(),
+            }),
+            mm7_max_bytes: settings.mms.max_request_bytes,
         };
         let listener = std::net::TcpListener::bind(&settings.http.addr)
             .with_context(|| format!("binding HTTP to {}", settings.http.addr))?;
@@ -113,6 +122,7 @@ impl App {
             gateway,
             writer_task,
             events,
+            vasp_queue,
         })
     }
 
@@ -134,7 +144,7 @@ impl App {
     pub async fn refresh_admission(&self) -> anyhow::Result<()> {
         self.gateway
             .snapshot
-            .refresh(&self.db, &self.settings.throttle, &self.settings.compliance)
+            .refresh(&self.db, &self.settings.throttle, &self.settings.compliance, &self.settings.mms)
             .await
             .context("reloading the admission snapshot")?;
         Ok(())
@@ -155,7 +165,12 @@ impl App {
         if recovered > 0 {
             tracing::info!(messages = recovered, "outbound queue recovered");
         }
-        let carriers = self.gateway.start_carriers(self.events, stop.clone());
+        let mut carriers = self.gateway.start_carriers(self.events, stop.clone());
+        carriers.push(tokio::spawn(crate::mm7::vasp::run(
+            Arc::clone(&self.gateway),
+            self.vasp_queue,
+            stop.clone(),
+        )));
         let upstream: Vec<_> = self
             .gateway
             .router
@@ -230,7 +245,7 @@ async fn background_work(gateway: Arc<Gateway>, settings: Settings, stop: Cancel
             }
             _ = traffic.tick() => gateway.flush_code_traffic().await,
             _ = refresh.tick() => {
-                if let Err(e) = gateway.snapshot.refresh(&gateway.db, &settings.throttle, &settings.compliance).await {
+                if let Err(e) = gateway.snapshot.refresh(&gateway.db, &settings.throttle, &settings.compliance, &settings.mms).await {
                     tracing::warn!(error = %e, "admission snapshot not refreshed");
                 }
             }

@@ -33,6 +33,7 @@ pub struct Settings {
     pub compliance: ComplianceSettings,
     pub throttle: ThrottleSettings,
     pub carriers: CarrierSettings,
+    pub mms: MmsSettings,
 }
 
 /// The HTTP listener (GraphQL, UI, health, metrics).
@@ -320,6 +321,77 @@ impl Default for ComplianceSettings {
     }
 }
 
+/// MMS: the contract's limits, the content-type policy, the MM7 endpoint and the AT&T ratio.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct MmsSettings {
+    /// The largest MMS, its parts and subject together, in bytes (the contract's 600 KB).
+    pub max_bytes: u64,
+    /// Media types an MMS may carry (`audio/*` wildcards allowed).
+    pub allowed_media: Vec<String>,
+    /// Media types refused even when `allowed_media` matches (the contract: no image files).
+    pub refused_media: Vec<String>,
+    /// Carriers (by code) that give no delivery reports for A2P MMS: their MMS end
+    /// DELIVERED_UNCONFIRMED once the carrier takes them, and no report is sent.
+    pub no_report_carriers: Vec<String>,
+    /// The connector MMS leave by (carriers' MM4 links are not built; the simulator decides).
+    pub connector: String,
+    /// The largest MM7 request body, in bytes (base64 makes 600 KB of media about 800 KB).
+    pub max_request_bytes: usize,
+    /// Concurrent report and MO posts to VASPs.
+    pub post_concurrency: usize,
+    pub ratio: RatioSettings,
+}
+
+/// The AT&T rule: outgoing to incoming MMS at most `limit`:1 per cycle.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RatioSettings {
+    /// The carrier (by code) whose subscribers' traffic is counted.
+    pub carrier: String,
+    pub cycle_days: u32,
+    /// The first cycle's first day for every customer; none: each customer's cycles start on
+    /// the day of its first MMS with the carrier.
+    pub anchor: Option<chrono::NaiveDate>,
+    /// Outgoing per incoming past which the account manager is warned.
+    pub warning: rust_decimal::Decimal,
+    /// Outgoing per incoming past which the cycle is in breach.
+    pub limit: rust_decimal::Decimal,
+    /// No alert before a cycle has this many outgoing MMS (one incoming in a quiet week
+    /// should not read as a breach).
+    pub min_outgoing: u64,
+}
+
+impl Default for MmsSettings {
+    fn default() -> Self {
+        Self {
+            max_bytes: 614_400,
+            allowed_media: ["text/*", "audio/*", "video/*", "application/smil"]
+                .map(String::from)
+                .to_vec(),
+            refused_media: vec!["image/*".into()],
+            no_report_carriers: vec!["TMOBILE".into()],
+            connector: SIMULATOR.into(),
+            max_request_bytes: 4 << 20,
+            post_concurrency: 16,
+            ratio: RatioSettings::default(),
+        }
+    }
+}
+
+impl Default for RatioSettings {
+    fn default() -> Self {
+        Self {
+            carrier: "ATT".into(),
+            cycle_days: 90,
+            anchor: None,
+            warning: rust_decimal::Decimal::new(27, 1),
+            limit: rust_decimal::Decimal::new(3, 0),
+            min_outgoing: 100,
+        }
+    }
+}
+
 /// Outbound limits of one number kind, in fragments.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -430,6 +502,18 @@ impl Settings {
         }
         let carriers = &self.carriers;
         let known = |name: &str| name == SIMULATOR || carriers.upstream.contains_key(name);
+        if !known(&self.mms.connector) {
+            return Err(SettingsError::Rule(format!(
+                "mms.connector: {:?} is neither \"simulator\" nor an upstream entry",
+                self.mms.connector
+            )));
+        }
+        let ratio = &self.mms.ratio;
+        if ratio.cycle_days == 0 || ratio.warning <= rust_decimal::Decimal::ZERO || ratio.warning > ratio.limit {
+            return Err(SettingsError::Rule(
+                "mms.ratio: cycle_days must be positive and 0 < warning <= limit".into(),
+            ));
+        }
         if !known(&carriers.default_connector) {
             return Err(SettingsError::Rule(format!(
                 "carriers.default_connector: {:?} is neither \"simulator\" nor an upstream entry",

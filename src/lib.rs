@@ -15,5 +15,6 @@ pub mod graphql;
 pub mod http;
 pub mod messaging;
 pub mod metrics;
+pub mod mm7;
 pub mod smpp;
 pub mod telemetry;

@@ -15,6 +15,7 @@ mod m20261201_000007_leases;
 mod m20261201_000008_carrier_filings;
 mod m20261201_000009_forecasts;
 mod m20261201_000010_mms_use_cases;
+mod m20261201_000011_mms;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_carrier_filings::Migration),
             Box::new(m20261201_000009_forecasts::Migration),
             Box::new(m20261201_000010_mms_use_cases::Migration),
+            Box::new(m20261201_000011_mms::Migration),
         ]
     }
 }

@@ -1,5 +1,5 @@
 //! The contract's compliance rules: numbers and senders, sender authorizations, short-code
-//! leases, carrier filings (and, in later issues, MMS use cases, ratios and forecasts).
+//! leases, carrier filings, forecasts, MMS use cases and policy, and the AT&T ratio.
 
 pub mod authorizations;
 pub mod content;
@@ -9,7 +9,10 @@ pub mod forecast_store;
 pub mod forecasts;
 pub mod lease_store;
 pub mod leases;
+pub mod mms;
 pub mod number_store;
 pub mod numbers;
+pub mod ratio;
+pub mod ratio_store;
 pub mod use_case_store;
 pub mod use_cases;

@@ -1,4 +1,4 @@
-//! The HTTP side: GraphQL (POST) and GraphiQL (GET) at `/graphql`, `/health`, `/metrics`
+//! The HTTP side: GraphQL (POST) and GraphiQL (GET) at `/graphql`, MM7 at `/mm7`, `/health`, `/metrics`
 //! and the web UI at `/` (every other GET path too: the UI routes in the browser).
 
 mod graphql;
@@ -20,6 +20,10 @@ pub struct HttpState {
     pub db: DatabaseConnection,
     pub admin_token: Option<String>,
     pub metrics: Metrics,
+    /// The MM7 endpoint's gateway and checked credentials (one per service, shared).
+    pub mm7: web::Data<crate::mm7::server::Mm7State>,
+    /// The largest MM7 request body.
+    pub mm7_max_bytes: usize,
 }
 
 /// Builds the actix application for one worker.
@@ -43,6 +47,8 @@ pub fn app(
         }
     });
     let metrics = state.metrics.clone();
+    let mm7 = state.mm7.clone();
+    let mm7_limit = web::PayloadConfig::new(state.mm7_max_bytes);
     actix_web::App::new()
         .app_data(web::Data::new(state))
         .app_data(web::JsonConfig::default().limit(1 << 20))
@@ -71,6 +77,12 @@ pub fn app(
         .wrap(tracing_actix_web::TracingLogger::default())
         .route("/graphql", web::post().to(graphql::execute))
         .route("/graphql", web::get().to(graphql::graphiql))
+        .service(
+            web::resource("/mm7")
+                .app_data(mm7)
+                .app_data(mm7_limit)
+                .route(web::post().to(crate::mm7::server::endpoint)),
+        )
         .route("/health", web::get().to(health))
         .route("/metrics", web::get().to(metrics_text))
         .route("/", ui::index_route())

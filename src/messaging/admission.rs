@@ -16,6 +16,7 @@ use super::status::MessageStatus;
 use super::throttle_counter::ThrottleCounters;
 use crate::billing::rating::{rate, ChargeLine, Direction, MessageFacts, MessageKind};
 use crate::compliance::leases::LeaseState;
+use crate::compliance::mms::MmsContent;
 use crate::compliance::numbers::{NumberKind, NANP_HOME_COUNTRIES};
 use crate::customers::CustomerStatus;
 
@@ -47,6 +48,8 @@ pub struct Submission {
     pub priority: u8,
     /// The end of the validity period: still queued then, the message expires.
     pub expires_at: Option<DateTime<Utc>>,
+    /// An MMS's subject, parts and recipient count (`text` holds its text parts).
+    pub mms: Option<MmsContent>,
 }
 
 /// Which delivery receipts the sender asked for.
@@ -110,6 +113,27 @@ pub struct Admitted {
     pub submitted_at: DateTime<Utc>,
     pub priority: u8,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The MMS use case it is sent under.
+    pub use_case_id: Option<i64>,
+    pub mms: Option<MmsContent>,
+}
+
+/// The approved use case an MMS is sent under, or the coded reason it is refused for.
+fn mms_use_case(
+    snapshot: &Snapshot,
+    submission: &Submission,
+    number: &super::snapshot::NumberFacts,
+    country: Option<&str>,
+) -> Result<i64, String> {
+    let content = submission
+        .mms
+        .as_ref()
+        .ok_or_else(|| "MMS_CONTENT_MISSING: an MMS without content".to_string())?;
+    let approvals = snapshot
+        .mms_approvals
+        .get(&number.id)
+        .map_or(&[][..], Vec::as_slice);
+    snapshot.mms.check(content, country, approvals)
 }
 
 /// The compliance reason a received message is rejected for, if any.
@@ -139,8 +163,10 @@ fn compliance_rejection(
         };
         return Some(format!("the source is not enabled for {kind}"));
     }
-    if submission.kind == MessageKind::Mms && !snapshot.mms_approvals.contains_key(&number.id) {
-        return Some("MMS_USE_CASE_NOT_APPROVED: the sender has no approved MMS use case".into());
+    if submission.kind == MessageKind::Mms {
+        if let Err(reason) = mms_use_case(snapshot, submission, number, country) {
+            return Some(reason);
+        }
     }
     if number.kind == NumberKind::ShortCode {
         match snapshot.leases.get(&number.id) {
@@ -222,6 +248,9 @@ pub fn admit(
         &destination,
         route.carrier_id,
     );
+    let use_case_id = (submission.kind == MessageKind::Mms && reject_reason.is_none())
+        .then(|| mms_use_case(snapshot, &submission, number, country.as_deref()).ok())
+        .flatten();
     if reject_reason.is_none() && !counters.try_reserve(number.id, number.limits, fragments, now) {
         return Err(Refusal::Throttled);
     }
@@ -269,6 +298,8 @@ pub fn admit(
         submitted_at: now,
         priority: submission.priority,
         expires_at: submission.expires_at,
+        use_case_id,
+        mms: submission.mms,
     })
 }
 
@@ -365,6 +396,7 @@ mod tests {
             receipts: ReceiptRequest::Always,
             priority: 0,
             expires_at: None,
+            mms: None,
         }
     }
 
@@ -481,6 +513,7 @@ mod tests {
     #[test]
     fn mms_needs_an_approved_use_case_for_its_sender() {
         let mut s = snapshot();
+        s.mms = crate::compliance::mms::MmsPolicy::from_settings(&Default::default());
         if let Some(number) = s.numbers.get_mut("+12065550100") {
             number.mms_enabled = true;
         }
@@ -497,6 +530,16 @@ mod tests {
         let mms = || {
             let mut m = submission("+12065550100", "+14255550123", "x");
             m.kind = MessageKind::Mms;
+            m.mms = Some(MmsContent {
+                subject: None,
+                parts: vec![crate::compliance::mms::MmsPart {
+                    content_type: "video/mp4".into(),
+                    content_id: None,
+                    filename: None,
+                    data: vec![0; 100],
+                }],
+                recipients: 1,
+            });
             m
         };
         let counters = ThrottleCounters::default();
@@ -506,8 +549,16 @@ mod tests {
             .reject_reason
             .unwrap()
             .starts_with("MMS_USE_CASE_NOT_APPROVED"));
-        s.mms_approvals.insert(10, vec!["video/*".into()]);
+        s.mms_approvals.insert(
+            10,
+            vec![crate::compliance::mms::MmsApproval {
+                use_case_id: 3,
+                media_types: vec!["video/*".into()],
+                att_exempt: false,
+            }],
+        );
         let allowed = admit(&s, &counters, mms(), now()).unwrap();
+        assert_eq!(allowed.use_case_id, Some(3));
         assert_eq!(
             allowed.status,
             MessageStatus::Accepted,

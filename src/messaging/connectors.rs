@@ -151,10 +151,13 @@ impl Connector for Simulator {
                 // ESME_RINVDSTADR, as an SMSC answers a destination it will not serve.
                 return SendOutcome::Permanent { error_code: 0x0B };
             }
-            self.report_later(
-                message.clone(),
-                Duration::from_millis(self.settings.delay_ms),
-            );
+            // A carrier that gives no receipts for this message gives none here either.
+            if message.carrier_receipts {
+                self.report_later(
+                    message.clone(),
+                    Duration::from_millis(self.settings.delay_ms),
+                );
+            }
             SendOutcome::Accepted {
                 carrier_message_id: simulated_id(&message.message_id),
             }

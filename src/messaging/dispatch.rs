@@ -15,7 +15,7 @@ use super::connectors::{CarrierEvent, Connector, SendOutcome};
 use super::outbound::{backoff, OutboundMessage, OutboundQueue, Queued};
 use super::status::MessageStatus;
 use super::store::{receipt_for, Write};
-use crate::billing::rating::Direction;
+use crate::billing::rating::{Direction, MessageKind};
 use crate::db::entities::message;
 use crate::smpp::gateway::Gateway;
 
@@ -45,13 +45,23 @@ pub fn id_variants(id: &str) -> Vec<String> {
 impl Gateway {
     /// Queues an accepted message on its carrier's connection (once its submit_sm_resp is on
     /// the wire).
-    pub fn enqueue(&self, message: OutboundMessage) {
+    /// MMS leave by the MMS connector; carriers that give no MMS receipts are noted on the
+    /// message, which then ends DELIVERED_UNCONFIRMED once the carrier takes it.
+    pub fn enqueue(&self, mut message: OutboundMessage) {
         let snapshot = self.snapshot.get();
         let code = message
             .carrier_id
             .and_then(|id| snapshot.carrier_codes.get(&id))
             .map(String::as_str);
-        match self.router.lane_for(code) {
+        let lane = if message.kind == MessageKind::Mms {
+            message.carrier_receipts = !message
+                .carrier_id
+                .is_some_and(|id| snapshot.mms_no_reports.contains(&id));
+            self.router.lane(&self.mms.connector)
+        } else {
+            self.router.lane_for(code)
+        };
+        match lane {
             Some(lane) => lane.queue.push(message),
             None => tracing::error!(
                 message_id = %message.message_id,
@@ -185,6 +195,10 @@ impl Gateway {
                 if let Err(e) = self.writer.write(write).await {
                     tracing::warn!(error = %e, "sent state not stored; the receipt still finishes the message");
                 }
+                if !entry.message.carrier_receipts {
+                    self.finish(&entry.message, MessageStatus::DeliveredUnconfirmed, 0)
+                        .await;
+                }
             }
             SendOutcome::Temporary { reason } => {
                 entry.attempts += 1;
@@ -218,9 +232,8 @@ impl Gateway {
     /// customer's receipt when they asked for one.
     pub async fn finish(&self, message: &OutboundMessage, status: MessageStatus, error_code: u16) {
         let done_at = Utc::now();
-        let receipt = message
-            .receipts
-            .wants(status)
+        // No receipt is invented for a message whose carrier gives none.
+        let receipt = (status != MessageStatus::DeliveredUnconfirmed && message.receipts.wants(status))
             .then(|| receipt_for(message, status, done_at, error_code));
         let write = Write::Finish {
             message_id: message.message_id.clone(),

@@ -145,6 +145,8 @@ impl Gateway {
             submitted_at: mo.received_at,
             priority: 0,
             expires_at: None,
+            use_case_id: None,
+            mms: None,
         };
         let write = Write::Insert {
             message_id: message_id.clone(),
@@ -298,7 +300,7 @@ impl Gateway {
         // The next MT must already see it: reload admission's view now.
         if let Err(e) = self
             .snapshot
-            .refresh(&self.db, &self.throttle, &self.compliance)
+            .refresh(&self.db, &self.throttle, &self.compliance, &self.mms)
             .await
         {
             tracing::warn!(error = %e, "admission snapshot not refreshed after a keyword");

@@ -15,6 +15,7 @@ use tokio::sync::Notify;
 
 use super::admission::{Admitted, Concat, ReceiptRequest};
 use super::encoding::DataCoding;
+use crate::billing::rating::MessageKind;
 use crate::db::entities::message;
 
 /// What a carrier connector needs to send a message, and what its receipt needs afterwards.
@@ -34,6 +35,11 @@ pub struct OutboundMessage {
     pub submitted_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub receipts: ReceiptRequest,
+    /// SMS or MMS: an MMS's receipt is an MM7 delivery report.
+    pub kind: MessageKind,
+    /// False when the carrier will send no receipt for it (T-Mobile for A2P MMS): it ends
+    /// DELIVERED_UNCONFIRMED once the carrier takes it. Set when it is queued.
+    pub carrier_receipts: bool,
 }
 
 impl OutboundMessage {
@@ -52,6 +58,8 @@ impl OutboundMessage {
             submitted_at: admitted.submitted_at,
             expires_at: admitted.expires_at,
             receipts: admitted.receipts,
+            kind: admitted.kind,
+            carrier_receipts: true,
         }
     }
 
@@ -89,6 +97,8 @@ impl OutboundMessage {
                 (true, true) => ReceiptRequest::OnFailure,
                 (true, false) => ReceiptRequest::Always,
             },
+            kind: row.kind,
+            carrier_receipts: true,
         })
     }
 
@@ -257,6 +267,8 @@ mod tests {
             submitted_at: Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
             expires_at: None,
             receipts: ReceiptRequest::Always,
+            kind: MessageKind::Sms,
+            carrier_receipts: true,
         }
     }
 

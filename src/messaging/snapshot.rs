@@ -20,7 +20,8 @@ use crate::compliance::filings::{FilingKind, FilingStatus};
 use crate::compliance::leases::LeaseState;
 use crate::compliance::numbers::NumberKind;
 use crate::compliance::use_cases::UseCaseStatus;
-use crate::config::{ComplianceSettings, ThrottleSettings};
+use crate::compliance::mms::{MmsApproval, MmsPolicy};
+use crate::config::{ComplianceSettings, MmsSettings, ThrottleSettings};
 use crate::customers::CustomerStatus;
 use crate::db::entities::{
     audit_log, carrier, carrier_fee, carrier_filing, carrier_prefix, customer, mms_use_case,
@@ -79,8 +80,12 @@ pub struct Snapshot {
     pub carrier_codes: HashMap<i64, String>,
     /// Each short code's newest lease state, by number id (none: never leased).
     pub leases: HashMap<i64, LeaseState>,
-    /// Sender numbers with an approved MMS use case, to the media types it allows.
-    pub mms_approvals: HashMap<i64, Vec<String>>,
+    /// Sender numbers to the approved MMS use cases in force for them.
+    pub mms_approvals: HashMap<i64, Vec<MmsApproval>>,
+    /// The MMS size limit and media-type policy.
+    pub mms: MmsPolicy,
+    /// Carriers (by id) that give no delivery reports for MMS.
+    pub mms_no_reports: Vec<i64>,
     /// Approved carrier filings: (short code's number id, carrier id) to the kinds filed.
     pub approved_filings: HashMap<(i64, i64), Vec<FilingKind>>,
     pub customer_cards: HashMap<i64, Vec<RateCard>>,
@@ -142,6 +147,7 @@ impl Snapshot {
         db: &DatabaseConnection,
         throttle: &ThrottleSettings,
         compliance: &ComplianceSettings,
+        mms: &MmsSettings,
     ) -> Result<Self, DbErr> {
         let version = audit_version(db).await?;
         let numbers = number::Entity::find()
@@ -242,24 +248,31 @@ impl Snapshot {
                 .or_default()
                 .push(f.kind);
         }
-        let mut mms_approvals: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut mms_approvals: HashMap<i64, Vec<MmsApproval>> = HashMap::new();
         for use_case in mms_use_case::Entity::find()
             .filter(mms_use_case::Column::Status.eq(UseCaseStatus::Approved))
+            .order_by_asc(mms_use_case::Column::Id)
             .all(db)
             .await?
         {
             for number in crate::compliance::use_case_store::numbers_of(&use_case) {
-                mms_approvals
-                    .entry(number)
-                    .or_default()
-                    .extend(crate::compliance::use_case_store::media_of(&use_case));
+                mms_approvals.entry(number).or_default().push(MmsApproval {
+                    use_case_id: use_case.id,
+                    media_types: crate::compliance::use_case_store::media_of(&use_case),
+                    att_exempt: use_case.att_exempt,
+                });
             }
         }
-        let carrier_codes = carrier::Entity::find()
+        let carrier_codes: HashMap<i64, String> = carrier::Entity::find()
             .all(db)
             .await?
             .into_iter()
             .map(|c| (c.id, c.code))
+            .collect();
+        let mms_no_reports = carrier_codes
+            .iter()
+            .filter(|(_, code)| mms.no_report_carriers.contains(code))
+            .map(|(id, _)| *id)
             .collect();
         let mut rates_by_card: HashMap<i64, Vec<Rate>> = HashMap::new();
         for r in rate::Entity::find().all(db).await? {
@@ -312,6 +325,8 @@ impl Snapshot {
             leases,
             approved_filings,
             mms_approvals,
+            mms: MmsPolicy::from_settings(mms),
+            mms_no_reports,
             customer_cards,
             rack_cards,
             carrier_fees,
@@ -375,11 +390,12 @@ impl SnapshotCell {
         db: &DatabaseConnection,
         throttle: &ThrottleSettings,
         compliance: &ComplianceSettings,
+        mms: &MmsSettings,
     ) -> Result<bool, DbErr> {
         if audit_version(db).await? == self.get().version {
             return Ok(false);
         }
-        self.set(Snapshot::load(db, throttle, compliance).await?);
+        self.set(Snapshot::load(db, throttle, compliance, mms).await?);
         Ok(true)
     }
 }

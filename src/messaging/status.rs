@@ -25,6 +25,10 @@ pub enum MessageStatus {
     /// Cancelled by the customer (cancel_sm) before it was final.
     #[sea_orm(string_value = "cancelled")]
     Cancelled,
+    /// Taken by a carrier that gives no delivery reports (T-Mobile for A2P MMS): as
+    /// delivered as anyone will know, and no receipt is invented.
+    #[sea_orm(string_value = "unconfirmed")]
+    DeliveredUnconfirmed,
 }
 
 impl MessageStatus {
@@ -43,6 +47,7 @@ impl MessageStatus {
             MessageStatus::Undeliverable => 5,
             MessageStatus::Accepted => 6,
             MessageStatus::Rejected => 8,
+            MessageStatus::DeliveredUnconfirmed => 7,
         }
     }
 
@@ -55,6 +60,19 @@ impl MessageStatus {
             MessageStatus::Cancelled => "DELETED",
             MessageStatus::Accepted | MessageStatus::Enroute => "ENROUTE",
             MessageStatus::Undeliverable => "UNDELIV",
+            MessageStatus::DeliveredUnconfirmed => "UNKNOWN",
+        }
+    }
+
+    /// The MM7 `MMStatus` of a delivery report.
+    pub fn mm7_status(self) -> &'static str {
+        match self {
+            MessageStatus::Delivered => "Retrieved",
+            MessageStatus::Expired => "Expired",
+            MessageStatus::Rejected | MessageStatus::Cancelled => "Rejected",
+            MessageStatus::Undeliverable => "Unrecognised",
+            MessageStatus::Accepted | MessageStatus::Enroute => "Deferred",
+            MessageStatus::DeliveredUnconfirmed => "Indeterminate",
         }
     }
 }

@@ -19,7 +19,7 @@ use super::outbound::OutboundMessage;
 use super::status::{receipt_text, MessageStatus};
 use crate::billing::money::to_micros;
 use crate::billing::rating::{total, ChargeKind, Direction};
-use crate::db::entities::{message, message_charge, receipt};
+use crate::db::entities::{message, message_charge, message_part, receipt};
 use crate::metrics::Metrics;
 
 /// A deliver_sm owed to a customer: a delivery receipt or an MO message. It is stored before
@@ -45,13 +45,31 @@ pub enum DeliveryBody {
         data_coding: u8,
         octets: Vec<u8>,
     },
+    /// An MMS's outcome, for an MM7 DeliveryReportReq to the customer's VASP: the MM7
+    /// `MMStatus` and a short text.
+    Mm7Report {
+        mm_status: String,
+        status_text: String,
+    },
+    /// An MO MMS, for an MM7 DeliverReq to the VASP (its parts are read from the message).
+    Mm7Deliver,
 }
+
+impl DeliveryBody {
+    /// True for what is posted to a VASP over MM7 rather than sent to an SMPP bind.
+    pub fn is_mm7(&self) -> bool {
+        matches!(self, DeliveryBody::Mm7Report { .. } | DeliveryBody::Mm7Deliver)
+    }
+}
+
+/// The stored kinds of MM7 deliveries (the receipts table's `kind`).
+pub const MM7_KINDS: [&str; 2] = ["mm7_dr", "mm7_mo"];
 
 impl Delivery {
     /// Reads a stored delivery back.
     pub fn from_row(r: receipt::Model) -> Self {
-        let body = if r.kind == "mo" {
-            DeliveryBody::Mo {
+        let body = match r.kind.as_str() {
+            "mo" => DeliveryBody::Mo {
                 esm_class: u8::try_from(r.esm_class).unwrap_or(0),
                 data_coding: u8::try_from(r.data_coding).unwrap_or(0),
                 octets: r
@@ -59,12 +77,16 @@ impl Delivery {
                     .as_deref()
                     .and_then(|p| hex::decode(p).ok())
                     .unwrap_or_default(),
-            }
-        } else {
-            DeliveryBody::Receipt {
+            },
+            "mm7_dr" => DeliveryBody::Mm7Report {
+                mm_status: r.payload.unwrap_or_default(),
+                status_text: r.text,
+            },
+            "mm7_mo" => DeliveryBody::Mm7Deliver,
+            _ => DeliveryBody::Receipt {
                 text: r.text,
                 message_state: u8::try_from(r.message_state).unwrap_or(0),
-            }
+            },
         };
         Self {
             message_id: r.message_id,
@@ -232,6 +254,18 @@ fn receipt_row(r: &Delivery, now: DateTime<Utc>) -> receipt::ActiveModel {
             i16::from(*data_coding),
             Some(hex::encode(octets)),
         ),
+        DeliveryBody::Mm7Report {
+            mm_status,
+            status_text,
+        } => (
+            MM7_KINDS[0],
+            status_text.clone(),
+            0,
+            0,
+            0,
+            Some(mm_status.clone()),
+        ),
+        DeliveryBody::Mm7Deliver => (MM7_KINDS[1], String::new(), 0, 0, 0, None),
     };
     receipt::ActiveModel {
         message_id: Set(r.message_id.clone()),
@@ -251,6 +285,27 @@ fn receipt_row(r: &Delivery, now: DateTime<Utc>) -> receipt::ActiveModel {
         payload: Set(payload),
         ..Default::default()
     }
+}
+
+/// An MMS's parts as rows.
+fn part_rows(message_id: &str, a: &Admitted) -> Vec<message_part::ActiveModel> {
+    let Some(mms) = &a.mms else {
+        return Vec::new();
+    };
+    mms.parts
+        .iter()
+        .enumerate()
+        .map(|(seq, p)| message_part::ActiveModel {
+            message_id: Set(message_id.to_owned()),
+            seq: Set(i16::try_from(seq).unwrap_or(i16::MAX)),
+            content_type: Set(p.content_type.chars().take(128).collect()),
+            content_id: Set(p.content_id.as_ref().map(|c| c.chars().take(256).collect())),
+            filename: Set(p.filename.as_ref().map(|f| f.chars().take(256).collect())),
+            size_bytes: Set(i64::try_from(p.data.len()).unwrap_or(i64::MAX)),
+            content: Set(Some(p.data.clone())),
+            ..Default::default()
+        })
+        .collect()
 }
 
 fn message_rows(
@@ -313,6 +368,8 @@ fn message_rows(
         submitted_at: Set(a.submitted_at),
         done_at: Set(done_at),
         updated_at: Set(a.submitted_at),
+        use_case_id: Set(a.use_case_id),
+        subject: Set(a.mms.as_ref().and_then(|m| m.subject.clone())),
         ..Default::default()
     };
     Ok((row, charges))
@@ -335,6 +392,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
     let mut messages = Vec::new();
     let mut charges = Vec::new();
     let mut receipts = Vec::new();
+    let mut parts = Vec::new();
     let mut stats = StatsBatch::default();
     for write in writes {
         if let Write::Insert {
@@ -357,6 +415,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
             );
             messages.push(row);
             charges.extend(lines);
+            parts.extend(part_rows(message_id, admitted));
             receipts.extend(receipt.iter().map(|r| receipt_row(r, now)));
         }
     }
@@ -368,6 +427,12 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
     }
     for chunk in statement_sized(&charges) {
         message_charge::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    // One statement per part: a part may be hundreds of kilobytes.
+    for part in parts {
+        message_part::Entity::insert(part)
             .exec_without_returning(&txn)
             .await?;
     }
@@ -569,12 +634,18 @@ pub fn receipt_for(
     done_at: DateTime<Utc>,
     error_code: u16,
 ) -> Delivery {
-    Delivery {
-        message_id: message.message_id.clone(),
-        customer_id: message.customer_id,
-        source: message.destination.clone(),
-        destination: message.source.clone(),
-        body: DeliveryBody::Receipt {
+    let body = if message.kind == crate::billing::rating::MessageKind::Mms {
+        DeliveryBody::Mm7Report {
+            mm_status: status.mm7_status().into(),
+            status_text: match status {
+                MessageStatus::Delivered => "delivered".into(),
+                MessageStatus::Rejected => "rejected by the operator's policy".into(),
+                MessageStatus::Undeliverable => format!("undeliverable (carrier error {error_code})"),
+                other => other.receipt_stat().to_ascii_lowercase(),
+            },
+        }
+    } else {
+        DeliveryBody::Receipt {
             text: receipt_text(
                 &message.message_id,
                 status,
@@ -583,7 +654,14 @@ pub fn receipt_for(
                 error_code,
             ),
             message_state: status.message_state(),
-        },
+        }
+    };
+    Delivery {
+        message_id: message.message_id.clone(),
+        customer_id: message.customer_id,
+        source: message.destination.clone(),
+        destination: message.source.clone(),
+        body,
     }
 }
 

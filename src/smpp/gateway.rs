@@ -13,15 +13,17 @@ use super::pdu::{self, status, Bind, BindKind, Submit};
 use super::registry::{SessionCommand, SessionRegistry};
 use super::submission::submission;
 use crate::compliance::numbers::NumberKind;
-use crate::config::{CarrierSettings, ComplianceSettings, SmppSettings, ThrottleSettings};
+use crate::config::{
+    CarrierSettings, ComplianceSettings, MmsSettings, SmppSettings, ThrottleSettings,
+};
 use crate::db::entities::{message, receipt};
-use crate::messaging::admission::{admit, Refusal};
+use crate::messaging::admission::{admit, Refusal, Submission};
 use crate::messaging::outbound::OutboundMessage;
 use crate::messaging::router::CarrierRouter;
 use crate::messaging::snapshot::{AccountFacts, SnapshotCell};
 use crate::messaging::status::MessageStatus;
 use crate::messaging::store::{
-    new_message_id, pending_receipts, receipt_for, Delivery, MessageWriter, Write,
+    new_message_id, pending_receipts, receipt_for, Delivery, MessageWriter, Write, MM7_KINDS,
 };
 use crate::messaging::throttle_counter::ThrottleCounters;
 use crate::metrics::Metrics;
@@ -40,11 +42,37 @@ pub struct Gateway {
     pub router: CarrierRouter,
     pub throttle: ThrottleSettings,
     pub compliance: ComplianceSettings,
+    pub mms: MmsSettings,
     /// MO messages are taken one at a time, so joining parts sees each part once.
     pub mo_lock: tokio::sync::Mutex<()>,
     /// The latest traffic of each short code (by number id) since the last flush: kept here
     /// so admission writes nothing per message for it.
     pub code_traffic: std::sync::Mutex<std::collections::HashMap<i64, chrono::DateTime<Utc>>>,
+    /// MM7 delivery reports and MO MMS waiting to be posted to customers' VASPs.
+    pub vasp_posts: tokio::sync::mpsc::Sender<Delivery>,
+}
+
+/// A message admission received and stored.
+#[derive(Debug)]
+pub struct Received {
+    pub message_id: String,
+    /// Set when it was received but REJECTED for a compliance reason.
+    pub reject_reason: Option<String>,
+    /// The destination's carrier.
+    pub carrier_id: Option<i64>,
+    /// A REJECTD receipt (or MM7 report) to dispatch once the answer is sent.
+    pub receipt: Option<Delivery>,
+    /// An accepted message for its carrier's queue.
+    pub accepted: Option<OutboundMessage>,
+}
+
+/// Why a message was not received.
+#[derive(Debug)]
+pub enum Unreceived {
+    /// Refused at the protocol level: nothing is stored.
+    Refused(Refusal),
+    /// The store failed: nothing was acknowledged.
+    Store,
 }
 
 /// A bound session's identity.
@@ -115,7 +143,6 @@ impl Gateway {
             receipt: None,
             accepted: None,
         };
-        let started = Instant::now();
         let now = Utc::now();
         let validity = chrono::Duration::seconds(
             i64::try_from(self.carriers.default_validity_secs).unwrap_or(i64::MAX / 1000),
@@ -127,26 +154,42 @@ impl Gateway {
                 return refuse(e.status);
             }
         };
+        match self.receive(request).await {
+            Ok(received) => SubmitOutcome {
+                response: pdu::submit_response(command_id, sequence, &received.message_id),
+                status: status::OK,
+                receipt: received.receipt,
+                accepted: received.accepted,
+            },
+            Err(Unreceived::Refused(refusal)) => refuse(match refusal {
+                Refusal::UnknownSource => status::INVSRCADR,
+                Refusal::InvalidDestination(_) => status::INVDSTADR,
+                Refusal::Throttled => status::THROTTLED,
+                Refusal::NoRate(_) => status::SYSERR,
+            }),
+            Err(Unreceived::Store) => refuse(status::SYSERR),
+        }
+    }
+
+    /// Admits, rates and stores one message, whichever way it entered (SMPP, MM7): the one
+    /// admission path. Once this returns the message is durable and may be acknowledged;
+    /// the caller then dispatches the receipt and queues the accepted message.
+    pub async fn receive(&self, request: Submission) -> Result<Received, Unreceived> {
+        let started = Instant::now();
         let snapshot = self.snapshot.get();
-        let admitted = admit(&snapshot, &self.counters, request, now);
+        let admitted = admit(&snapshot, &self.counters, request, Utc::now());
         self.metrics
             .admission_duration
             .observe(started.elapsed().as_secs_f64());
         let admitted = match admitted {
             Ok(admitted) => admitted,
             Err(refusal) => {
-                let status = match refusal {
-                    Refusal::UnknownSource => status::INVSRCADR,
-                    Refusal::InvalidDestination(_) => status::INVDSTADR,
-                    Refusal::Throttled => status::THROTTLED,
-                    Refusal::NoRate(_) => status::SYSERR,
-                };
                 if matches!(refusal, Refusal::NoRate(_)) {
                     tracing::error!(reason = %refusal, "message cannot be rated");
                 } else {
-                    tracing::debug!(reason = %refusal, "submit refused");
+                    tracing::debug!(reason = %refusal, "submission refused");
                 }
-                return refuse(status);
+                return Err(Unreceived::Refused(refusal));
             }
         };
         let message_id = new_message_id();
@@ -159,21 +202,24 @@ impl Gateway {
         let rejected = admitted.status == MessageStatus::Rejected;
         let receipt = (rejected && admitted.receipts.wants(MessageStatus::Rejected))
             .then(|| receipt_for(&outbound, MessageStatus::Rejected, admitted.submitted_at, 0));
+        let reject_reason = admitted.reject_reason.clone();
+        let carrier_id = admitted.carrier_id;
         let write = Write::Insert {
             message_id: message_id.clone(),
             admitted: Box::new(admitted),
             receipt: receipt.clone(),
         };
         if let Err(e) = self.writer.write(write).await {
-            tracing::error!(error = %e, "message not stored; answering ESME_RSYSERR");
-            return refuse(status::SYSERR);
+            tracing::error!(error = %e, "message not stored; refused as a system error");
+            return Err(Unreceived::Store);
         }
-        SubmitOutcome {
-            response: pdu::submit_response(command_id, sequence, &message_id),
-            status: status::OK,
+        Ok(Received {
+            message_id,
+            reject_reason,
+            carrier_id,
             receipt,
             accepted: (!rejected).then_some(outbound),
-        }
+        })
     }
 
     /// Notes a short code's traffic for its lease's inactivity count.
@@ -210,6 +256,11 @@ impl Gateway {
     /// Hands a stored delivery (receipt or MO) to a receiver bind of its customer; without
     /// one it waits in the database until a bind comes.
     pub async fn dispatch(&self, delivery: Delivery) {
+        if delivery.body.is_mm7() {
+            // Posted to the customer's VASP; a full queue leaves it to the retry timer.
+            let _ = self.vasp_posts.try_send(delivery);
+            return;
+        }
         // try_send: a full session queue (or the caller's own) must not block; the delivery
         // stays pending in the database and the retry timer sends it again.
         if let Some(session) = self.sessions.receiver_for(delivery.customer_id) {
@@ -220,8 +271,14 @@ impl Gateway {
     /// Sends a customer's pending receipts to a bind that just opened: those stored before
     /// it opened (later ones find the bind themselves, so none is sent twice).
     pub async fn flush_pending(&self, customer_id: i64, bound_at: chrono::DateTime<Utc>) {
-        self.dispatch_stored(pending_receipts(&self.db, Some(customer_id), Some(bound_at)).await)
-            .await;
+        let smpp_only = pending_receipts(&self.db, Some(customer_id), Some(bound_at))
+            .await
+            .map(|rows| {
+                rows.into_iter()
+                    .filter(|r| !MM7_KINDS.contains(&r.kind.as_str()))
+                    .collect()
+            });
+        self.dispatch_stored(smpp_only).await;
     }
 
     /// Sends again every receipt still unacknowledged after the retry interval.

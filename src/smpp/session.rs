@@ -472,6 +472,8 @@ impl Session {
                         data_coding,
                         octets,
                     } => (esm_class, data_coding, octets, None),
+                    // Posted to a VASP, never sent to a bind (the gateway routes them there).
+                    DeliveryBody::Mm7Report { .. } | DeliveryBody::Mm7Deliver => return,
                 };
                 let deliver = pdu::DeliverSm {
                     source: address(&delivery.source),

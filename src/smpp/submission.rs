@@ -250,6 +250,7 @@ pub fn submission(
         },
         priority: submit.priority,
         expires_at: Some(expires_at),
+        mms: None,
     })
 }
 

@@ -54,6 +54,10 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     /// registered_delivery 2: a receipt only when the message fails.
     pub receipt_failure_only: bool,
+    /// The MMS use case it was sent under (the AT&T ratio leaves out exempt ones' traffic).
+    pub use_case_id: Option<i64>,
+    /// An MMS's subject.
+    pub subject: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@
 
 pub mod alert;
 pub mod api_key;
+pub mod att_ratio_alert;
 pub mod audit_log;
 pub mod carrier;
 pub mod carrier_fee;
@@ -16,6 +17,8 @@ pub mod forecast;
 pub mod lease_event;
 pub mod message;
 pub mod message_charge;
+pub mod message_part;
+pub mod mm7_account;
 pub mod mms_use_case;
 pub mod number;
 pub mod one_time_charge;
