@@ -144,7 +144,12 @@ impl App {
     pub async fn refresh_admission(&self) -> anyhow::Result<()> {
         self.gateway
             .snapshot
-            .refresh(&self.db, &self.settings.throttle, &self.settings.compliance, &self.settings.mms)
+            .refresh(
+                &self.db,
+                &self.settings.throttle,
+                &self.settings.compliance,
+                &self.settings.mms,
+            )
             .await
             .context("reloading the admission snapshot")?;
         Ok(())

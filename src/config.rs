@@ -509,7 +509,10 @@ impl Settings {
             )));
         }
         let ratio = &self.mms.ratio;
-        if ratio.cycle_days == 0 || ratio.warning <= rust_decimal::Decimal::ZERO || ratio.warning > ratio.limit {
+        if ratio.cycle_days == 0
+            || ratio.warning <= rust_decimal::Decimal::ZERO
+            || ratio.warning > ratio.limit
+        {
             return Err(SettingsError::Rule(
                 "mms.ratio: cycle_days must be positive and 0 < warning <= limit".into(),
             ));

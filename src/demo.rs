@@ -31,6 +31,10 @@ pub const DEMO_CUSTOMER: &str = "Demo Co";
 /// The demo SMPP credentials.
 pub const DEMO_SYSTEM_ID: &str = "demo";
 pub const DEMO_PASSWORD: &str = "demopass";
+/// The demo MM7 credential (HTTP Basic) and the VASPID its requests carry.
+pub const DEMO_MM7_USERNAME: &str = "demo";
+pub const DEMO_MM7_PASSWORD: &str = "demopass";
+pub const DEMO_VASP_ID: &str = "DEMOCO";
 
 /// The demo carriers: (code, name, prefix).
 const CARRIERS: [(&str, &str, &str); 3] = [
@@ -155,6 +159,25 @@ pub async fn seed(db: &DatabaseConnection) -> Result<i64, AppError> {
                 window_size: 64,
                 allowed_networks: Vec::new(),
                 reassemble_mo: true,
+            },
+        )
+        .await?;
+    }
+
+    if crate::mm7::accounts::find_by_username(db, DEMO_MM7_USERNAME)
+        .await?
+        .is_none()
+    {
+        crate::mm7::accounts::create(
+            db,
+            &operator,
+            crate::mm7::accounts::NewMm7Account {
+                customer_id: customer.id,
+                username: DEMO_MM7_USERNAME.into(),
+                password: Some(DEMO_MM7_PASSWORD.into()),
+                vasp_id: DEMO_VASP_ID.into(),
+                vas_id: None,
+                delivery_url: None,
             },
         )
         .await?;
@@ -342,6 +365,9 @@ pub fn demo_rates_csv(factor: Decimal) -> String {
         if kind == "sms" {
             rows.push(("*", price("0.0450") * factor));
             rows.push(("INTL", price("0.0500") * factor));
+        } else {
+            // MMS go only to the US and Canada; one to elsewhere is refused, yet rated.
+            rows.push(("*", us * price("2")));
         }
         for (jurisdiction, amount) in rows {
             csv.push_str(&format!(

@@ -115,7 +115,11 @@ impl MmsPolicy {
                 let missing = content
                     .parts
                     .iter()
-                    .find(|p| !approvals.iter().any(|a| media_allowed(&a.media_types, &p.content_type)))
+                    .find(|p| {
+                        !approvals
+                            .iter()
+                            .any(|a| media_allowed(&a.media_types, &p.content_type))
+                    })
                     .map_or("this combination of media", |p| p.content_type.as_str());
                 Err(format!(
                     "MMS_USE_CASE_NOT_APPROVED: {missing} is not among the approved use case's media types"
@@ -177,7 +181,10 @@ mod tests {
         let ok = approved(&["*/*"]);
         let mut group = content(vec![part("text/plain", 1)]);
         group.recipients = 2;
-        assert_eq!(reason(p.check(&group, Some("US"), &ok)), "MMS_GROUP_NOT_SUPPORTED");
+        assert_eq!(
+            reason(p.check(&group, Some("US"), &ok)),
+            "MMS_GROUP_NOT_SUPPORTED"
+        );
         let text = content(vec![part("text/plain", 1)]);
         assert_eq!(reason(p.check(&text, Some("GB"), &ok)), "MMS_INTERNATIONAL");
         assert!(p.check(&text, Some("CA"), &ok).is_ok());
@@ -187,7 +194,10 @@ mod tests {
         let over = content(vec![part("video/mp4", 614_399)]);
         assert_eq!(reason(p.check(&over, Some("US"), &ok)), "MMS_TOO_LARGE");
         let image = content(vec![part("image/jpeg", 10)]);
-        assert_eq!(reason(p.check(&image, Some("US"), &ok)), "MMS_MEDIA_REFUSED");
+        assert_eq!(
+            reason(p.check(&image, Some("US"), &ok)),
+            "MMS_MEDIA_REFUSED"
+        );
         assert_eq!(
             reason(p.check(&text, Some("US"), &[])),
             "MMS_USE_CASE_NOT_APPROVED"
@@ -200,7 +210,10 @@ mod tests {
         p.refused.clear();
         p.allowed.push("image/*".into());
         let image = content(vec![part("image/png", 10)]);
-        assert_eq!(p.check(&image, Some("US"), &approved(&["image/png"])), Ok(4));
+        assert_eq!(
+            p.check(&image, Some("US"), &approved(&["image/png"])),
+            Ok(4)
+        );
     }
 
     #[test]
@@ -209,6 +222,9 @@ mod tests {
         let refused = policy()
             .check(&video, Some("US"), &approved(&["text/plain", "audio/*"]))
             .unwrap_err();
-        assert!(refused.starts_with("MMS_USE_CASE_NOT_APPROVED: video/mp4"), "{refused}");
+        assert!(
+            refused.starts_with("MMS_USE_CASE_NOT_APPROVED: video/mp4"),
+            "{refused}"
+        );
     }
 }

@@ -98,9 +98,17 @@ mod tests {
     fn levels_change_just_past_each_threshold() {
         let (warning, limit) = (Decimal::new(27, 1), Decimal::from(3));
         let at = |out| level(out, 10, warning, limit, 1);
-        assert_eq!(at(27), RatioLevel::Within, "2.7:1 exactly is not past the warning");
+        assert_eq!(
+            at(27),
+            RatioLevel::Within,
+            "2.7:1 exactly is not past the warning"
+        );
         assert_eq!(at(28), RatioLevel::Warning);
-        assert_eq!(at(30), RatioLevel::Warning, "3:1 exactly is within the limit");
+        assert_eq!(
+            at(30),
+            RatioLevel::Warning,
+            "3:1 exactly is within the limit"
+        );
         assert_eq!(at(31), RatioLevel::Breach);
         assert_eq!(level(1, 0, warning, limit, 1), RatioLevel::Breach);
         assert_eq!(level(50, 0, warning, limit, 100), RatioLevel::Within);

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use rust_decimal::Decimal;
+use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
@@ -235,17 +236,10 @@ async fn record_level(
     cycle: Cycle,
     reached: RatioLevel,
 ) -> Result<bool, AppError> {
+    // The claim first: a write opens the transaction (SQLite then waits its turn instead of
+    // failing to upgrade a read), and the unique index makes it once across instances.
     let txn = db.begin().await?;
-    let existing = att_ratio_alert::Entity::find()
-        .filter(att_ratio_alert::Column::CustomerId.eq(report.customer_id))
-        .filter(att_ratio_alert::Column::CycleStart.eq(cycle.start))
-        .filter(att_ratio_alert::Column::Level.eq(reached.name()))
-        .one(&txn)
-        .await?;
-    if existing.is_some() {
-        return Ok(false);
-    }
-    att_ratio_alert::Entity::insert(att_ratio_alert::ActiveModel {
+    let claimed = att_ratio_alert::Entity::insert(att_ratio_alert::ActiveModel {
         customer_id: Set(report.customer_id),
         cycle_start: Set(cycle.start),
         level: Set(reached.name().into()),
@@ -254,11 +248,24 @@ async fn record_level(
         recorded_at: Set(Utc::now()),
         ..Default::default()
     })
+    .on_conflict(
+        OnConflict::columns([
+            att_ratio_alert::Column::CustomerId,
+            att_ratio_alert::Column::CycleStart,
+            att_ratio_alert::Column::Level,
+        ])
+        .do_nothing()
+        .to_owned(),
+    )
     .exec_without_returning(&txn)
     .await?;
-    let shown = report
-        .ratio
-        .map_or_else(|| "no incoming".to_string(), |r| format!("{}:1", r.round_dp(2)));
+    if claimed == 0 {
+        return Ok(false);
+    }
+    let shown = report.ratio.map_or_else(
+        || "no incoming".to_string(),
+        |r| format!("{}:1", r.round_dp(2)),
+    );
     let (kind, subject) = match reached {
         RatioLevel::Breach => (
             "mms_ratio_breach",
@@ -284,9 +291,6 @@ async fn record_level(
         cycle.end - chrono::Duration::days(1)
     );
     raise_alert(&txn, report.customer_id, None, kind, subject, detail).await?;
-    match txn.commit().await {
-        Ok(()) => Ok(true),
-        // Another instance recorded it first (the unique index): already alerted.
-        Err(_) => Ok(false),
-    }
+    txn.commit().await?;
+    Ok(true)
 }

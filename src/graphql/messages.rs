@@ -13,7 +13,7 @@ use super::pagination::{connection, page_args, Cursor};
 use super::parse_id;
 use crate::billing::money::{from_micros, Money};
 use crate::billing::rating::{Direction, MessageKind};
-use crate::db::entities::{message, message_charge};
+use crate::db::entities::{message, message_charge, message_part};
 use crate::db::page::{self, Direction as PageDirection};
 use crate::error::AppError;
 use crate::messaging::connectors::InboundMessage;
@@ -42,6 +42,16 @@ pub struct ChargeLine {
     pub rate_id: Option<ID>,
     pub carrier_fee_id: Option<ID>,
     pub international: bool,
+}
+
+/// One MIME part of an MMS: its type and size (its content is not served).
+#[derive(SimpleObject)]
+pub struct MmsPartInfo {
+    pub seq: i16,
+    pub content_type: String,
+    pub content_id: Option<String>,
+    pub filename: Option<String>,
+    pub size_bytes: i64,
 }
 
 /// A message's detail record.
@@ -135,6 +145,38 @@ impl Message {
     async fn reject_reason(&self) -> Option<&str> {
         self.0.reject_reason.as_deref()
     }
+    /// An MMS's subject.
+    async fn subject(&self) -> Option<&str> {
+        self.0.subject.as_deref()
+    }
+    /// The MMS use case it was sent under.
+    async fn use_case_id(&self) -> Option<ID> {
+        self.0.use_case_id.map(|id| ID(id.to_string()))
+    }
+    /// An MMS's parts, by type and size (empty for SMS).
+    async fn parts(&self, ctx: &Context<'_>) -> Result<Vec<MmsPartInfo>> {
+        if self.0.kind != MessageKind::Mms {
+            return Ok(Vec::new());
+        }
+        let db = ctx.data::<DatabaseConnection>()?;
+        let rows = message_part::Entity::find()
+            .filter(message_part::Column::MessageId.eq(self.0.message_id.as_str()))
+            .order_by_asc(message_part::Column::Seq)
+            .all(db)
+            .await
+            .map_err(AppError::from)
+            .gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|p| MmsPartInfo {
+                seq: p.seq,
+                content_type: p.content_type,
+                content_id: p.content_id,
+                filename: p.filename,
+                size_bytes: p.size_bytes,
+            })
+            .collect())
+    }
     async fn charge(&self) -> Charge {
         Charge {
             amount: Money(from_micros(self.0.charge_micros)),
@@ -176,6 +218,10 @@ pub struct MessageFilter {
     pub direction: Option<Direction>,
     pub status: Option<MessageStatus>,
     pub number_id: Option<ID>,
+    pub kind: Option<MessageKind>,
+    /// Rejected messages whose reason starts with this (`CONTENT_PROHIBITED`,
+    /// `MMS_MEDIA_REFUSED`, ...): the blocked traffic.
+    pub reason_code: Option<String>,
     /// Submitted at or after.
     pub from: Option<DateTime<Utc>>,
     /// Submitted before.
@@ -228,6 +274,19 @@ impl MessageQuery {
         }
         if let Some(number) = filter.number_id {
             select = select.filter(message::Column::NumberId.eq(parse_id(&number, "numberId")?));
+        }
+        if let Some(kind) = filter.kind {
+            select = select.filter(message::Column::Kind.eq(kind));
+        }
+        if let Some(code) = filter
+            .reason_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            select = select
+                .filter(message::Column::Status.eq(MessageStatus::Rejected))
+                .filter(message::Column::RejectReason.starts_with(code));
         }
         if let Some(from) = filter.from {
             select = select.filter(message::Column::SubmittedAt.gte(from));
@@ -305,6 +364,27 @@ pub struct InjectInboundInput {
     pub text: String,
     /// For one part of a long message: its reference, total and place (1-based).
     pub part: Option<MessagePartInput>,
+    /// Makes it an MO MMS (delivered to the customer's VASP over MM7); `text` becomes its
+    /// first, text/plain part when not empty.
+    pub mms: Option<InboundMmsInput>,
+}
+
+/// An MO MMS's subject and parts.
+#[derive(InputObject)]
+#[graphql(name = "InboundMmsInput")]
+pub struct InboundMmsInput {
+    pub subject: Option<String>,
+    #[graphql(default)]
+    pub parts: Vec<InboundMmsPartInput>,
+}
+
+/// One part of an MO MMS: its type and its content in base64.
+#[derive(InputObject)]
+#[graphql(name = "InboundMmsPartInput")]
+pub struct InboundMmsPartInput {
+    pub content_type: String,
+    pub base64: String,
+    pub filename: Option<String>,
 }
 
 /// One part of a long message.
@@ -392,6 +472,12 @@ impl MessageMutation {
             ))
             .gql();
         }
+        if let Some(mms) = input.mms {
+            let message_id = inject_mms(gateway, &source, &destination, &input.text, mms)
+                .await
+                .gql()?;
+            return injected(ctx, gateway, db, &message_id).await;
+        }
         let coding = match crate::messaging::fragments::encoding_for_text(&input.text) {
             crate::messaging::fragments::Encoding::Gsm7 => DataCoding::Gsm7,
             _ => DataCoding::Ucs2,
@@ -425,22 +511,81 @@ impl MessageMutation {
             .await
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the MO message was not stored")))
             .gql()?;
-        let found = gateway
-            .find_message(None, &message_id)
-            .await
-            .ok_or_else(|| AppError::NotFound(format!("message {message_id}")))
-            .gql()?;
-        crate::audit::record(
-            db,
-            caller(ctx)?,
-            "injectInbound",
-            "message",
-            found.id,
-            serde_json::json!({ "message_id": found.message_id }),
-        )
-        .await
-        .map_err(AppError::from)
-        .gql()?;
-        Ok(Message(found))
+        injected(ctx, gateway, db, &message_id).await
     }
+}
+
+/// Reads back and audits an injected MO message.
+async fn injected(
+    ctx: &Context<'_>,
+    gateway: &Gateway,
+    db: &DatabaseConnection,
+    message_id: &str,
+) -> Result<Message> {
+    let found = gateway
+        .find_message(None, message_id)
+        .await
+        .ok_or_else(|| AppError::NotFound(format!("message {message_id}")))
+        .gql()?;
+    crate::audit::record(
+        db,
+        caller(ctx)?,
+        "injectInbound",
+        "message",
+        found.id,
+        serde_json::json!({ "message_id": found.message_id }),
+    )
+    .await
+    .map_err(AppError::from)
+    .gql()?;
+    Ok(Message(found))
+}
+
+/// Builds and receives an injected MO MMS.
+async fn inject_mms(
+    gateway: &Gateway,
+    source: &str,
+    destination: &str,
+    text: &str,
+    mms: InboundMmsInput,
+) -> Result<String, AppError> {
+    use base64::Engine as _;
+    let mut parts = Vec::new();
+    if !text.is_empty() {
+        parts.push(crate::compliance::mms::MmsPart {
+            content_type: "text/plain".into(),
+            content_id: None,
+            filename: None,
+            data: text.as_bytes().to_vec(),
+        });
+    }
+    for (i, part) in mms.parts.into_iter().enumerate() {
+        let data = base64::engine::general_purpose::STANDARD
+            .decode(part.base64.trim())
+            .map_err(|_| {
+                AppError::invalid_field(&format!("mms.parts[{i}].base64"), "is not base64")
+            })?;
+        let content_type = part.content_type.trim().to_ascii_lowercase();
+        if !content_type.contains('/') {
+            return Err(AppError::invalid_field(
+                &format!("mms.parts[{i}].contentType"),
+                "is not a media type",
+            ));
+        }
+        parts.push(crate::compliance::mms::MmsPart {
+            content_type,
+            content_id: None,
+            filename: part.filename,
+            data,
+        });
+    }
+    let content = crate::compliance::mms::MmsContent {
+        subject: mms.subject,
+        parts,
+        recipients: 1,
+    };
+    gateway
+        .receive_mo_mms(source, destination, content, chrono::Utc::now())
+        .await
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the MO MMS was not stored")))
 }

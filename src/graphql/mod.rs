@@ -13,6 +13,7 @@ pub mod guard;
 pub mod leases;
 pub mod loader;
 pub mod messages;
+pub mod mms;
 pub mod numbers;
 pub mod opt_outs;
 pub mod pagination;
@@ -43,6 +44,7 @@ pub struct Query(
     filings::FilingQuery,
     forecasts::ForecastQuery,
     use_cases::UseCaseQuery,
+    mms::MmsQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
@@ -60,6 +62,7 @@ pub struct Mutation(
     filings::FilingMutation,
     forecasts::ForecastMutation,
     use_cases::UseCaseMutation,
+    mms::MmsMutation,
 );
 
 /// The schema type served at `/graphql`.
@@ -83,6 +86,7 @@ pub fn build_schema(
         .data(gateway)
         .data(settings.throttle.clone())
         .data(settings.compliance.clone())
+        .data(settings.mms.clone())
         .limit_depth(settings.graphql.depth_limit)
         .limit_complexity(settings.graphql.complexity_limit)
         .limit_recursive_depth(32)

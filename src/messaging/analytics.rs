@@ -128,9 +128,7 @@ impl StatsBatch {
         let counts = self.counts.entry(key).or_default();
         match status {
             // A carrier without reports: delivered as far as anyone will know (no time kept).
-            MessageStatus::Delivered | MessageStatus::DeliveredUnconfirmed => {
-                counts.delivered += 1
-            }
+            MessageStatus::Delivered | MessageStatus::DeliveredUnconfirmed => counts.delivered += 1,
             MessageStatus::Undeliverable => counts.undeliverable += 1,
             MessageStatus::Expired => counts.expired += 1,
             MessageStatus::Rejected => counts.rejected += 1,

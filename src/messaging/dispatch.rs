@@ -233,8 +233,9 @@ impl Gateway {
     pub async fn finish(&self, message: &OutboundMessage, status: MessageStatus, error_code: u16) {
         let done_at = Utc::now();
         // No receipt is invented for a message whose carrier gives none.
-        let receipt = (status != MessageStatus::DeliveredUnconfirmed && message.receipts.wants(status))
-            .then(|| receipt_for(message, status, done_at, error_code));
+        let receipt = (status != MessageStatus::DeliveredUnconfirmed
+            && message.receipts.wants(status))
+        .then(|| receipt_for(message, status, done_at, error_code));
         let write = Write::Finish {
             message_id: message.message_id.clone(),
             status,

@@ -17,6 +17,7 @@ use super::status::MessageStatus;
 use super::store::{new_message_id, Delivery, DeliveryBody, Write};
 use crate::auth::RequestContext;
 use crate::billing::rating::{rate, Direction, MessageFacts, MessageKind};
+use crate::compliance::mms::MmsContent;
 use crate::compliance::numbers::NumberKind;
 use crate::db::entities::message;
 use crate::smpp::gateway::Gateway;
@@ -205,6 +206,124 @@ impl Gateway {
         };
         if let Err(e) = self.writer.write(Write::Deliver(delivery.clone())).await {
             tracing::error!(error = %e, "MO delivery not stored");
+            return None;
+        }
+        self.dispatch(delivery).await;
+        Some(message_id)
+    }
+
+    /// Stores, rates and delivers one MO MMS (to the customer's VASP over MM7); returns its
+    /// message_id, or `None` when it cannot be taken. MMS to a number not enabled for MMS,
+    /// a 1-way number or an alphanumeric ID is recorded REJECTED.
+    pub async fn receive_mo_mms(
+        &self,
+        subscriber: &str,
+        number_address: &str,
+        content: MmsContent,
+        received_at: chrono::DateTime<Utc>,
+    ) -> Option<String> {
+        let subscriber = parse_e164(subscriber).ok()?;
+        let snapshot = self.snapshot.get();
+        let number = snapshot.numbers.get(number_address)?.clone();
+        let reject_reason = if number.kind == NumberKind::Alphanumeric {
+            Some("an alphanumeric sender ID receives no MO".to_string())
+        } else if !number.two_way {
+            Some("a 1-way number receives no MO".to_string())
+        } else if !number.mms_enabled {
+            Some("the number is not enabled for MMS".to_string())
+        } else {
+            None
+        };
+        let (own_card, rack_card) = snapshot.cards(number.customer_id, received_at);
+        let carrier_id = snapshot.route(&subscriber.e164).carrier_id;
+        let fee = carrier_id
+            .and_then(|id| snapshot.carrier_fee(id, MessageKind::Mms, Direction::Mo, received_at));
+        let facts = MessageFacts {
+            kind: MessageKind::Mms,
+            direction: Direction::Mo,
+            number_kind: number.kind,
+            jurisdiction: subscriber.country.clone(),
+            non_gsm: false,
+            fragments: 1,
+        };
+        let charges = match rate(&facts, own_card, rack_card, fee) {
+            Ok(charges) => charges,
+            Err(_) if reject_reason.is_some() => Vec::new(),
+            Err(e) => {
+                tracing::error!(error = %e, "MO MMS cannot be rated; refused");
+                return None;
+            }
+        };
+        let mut text: Vec<String> = content.subject.iter().cloned().collect();
+        text.extend(
+            content
+                .parts
+                .iter()
+                .filter(|p| p.content_type.starts_with("text/plain"))
+                .map(|p| String::from_utf8_lossy(&p.data).into_owned()),
+        );
+        let message_id = new_message_id();
+        let admitted = Admitted {
+            customer_id: number.customer_id,
+            number_id: number.id,
+            number_kind: number.kind,
+            kind: MessageKind::Mms,
+            direction: Direction::Mo,
+            source: subscriber.e164.clone(),
+            destination: number.address.clone(),
+            destination_country: subscriber.country.clone(),
+            carrier_id,
+            status: if reject_reason.is_some() {
+                MessageStatus::Rejected
+            } else {
+                MessageStatus::Accepted
+            },
+            reject_reason: reject_reason.clone(),
+            data_coding: DataCoding::Ucs2,
+            encoding: Encoding::Ucs2,
+            fragments: 1,
+            text: text.join("\n"),
+            concat: None,
+            receipts: ReceiptRequest::None,
+            charges,
+            currency: own_card
+                .or(rack_card)
+                .map_or_else(|| "USD".into(), |c| c.currency.clone()),
+            submitted_at: received_at,
+            priority: 0,
+            expires_at: None,
+            // The number's use case: an exempt one keeps this MMS out of the AT&T ratio.
+            use_case_id: snapshot
+                .mms_approvals
+                .get(&number.id)
+                .and_then(|a| a.first())
+                .map(|a| a.use_case_id),
+            mms: Some(content),
+        };
+        let write = Write::Insert {
+            message_id: message_id.clone(),
+            admitted: Box::new(admitted),
+            receipt: None,
+        };
+        if let Err(e) = self.writer.write(write).await {
+            tracing::error!(error = %e, "MO MMS not stored");
+            return None;
+        }
+        if reject_reason.is_some() {
+            return Some(message_id);
+        }
+        if number.kind == NumberKind::ShortCode {
+            self.saw_code_traffic(number.id, received_at);
+        }
+        let delivery = Delivery {
+            message_id: message_id.clone(),
+            customer_id: number.customer_id,
+            source: subscriber.e164,
+            destination: number.address,
+            body: DeliveryBody::Mm7Deliver,
+        };
+        if let Err(e) = self.writer.write(Write::Deliver(delivery.clone())).await {
+            tracing::error!(error = %e, "MO MMS delivery not stored");
             return None;
         }
         self.dispatch(delivery).await;

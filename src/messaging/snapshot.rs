@@ -18,9 +18,9 @@ use crate::billing::rating::{CarrierFee, Direction, MessageKind, Rate, RateCard}
 use crate::compliance::content::ContentPolicy;
 use crate::compliance::filings::{FilingKind, FilingStatus};
 use crate::compliance::leases::LeaseState;
+use crate::compliance::mms::{MmsApproval, MmsPolicy};
 use crate::compliance::numbers::NumberKind;
 use crate::compliance::use_cases::UseCaseStatus;
-use crate::compliance::mms::{MmsApproval, MmsPolicy};
 use crate::config::{ComplianceSettings, MmsSettings, ThrottleSettings};
 use crate::customers::CustomerStatus;
 use crate::db::entities::{

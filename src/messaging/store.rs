@@ -58,7 +58,10 @@ pub enum DeliveryBody {
 impl DeliveryBody {
     /// True for what is posted to a VASP over MM7 rather than sent to an SMPP bind.
     pub fn is_mm7(&self) -> bool {
-        matches!(self, DeliveryBody::Mm7Report { .. } | DeliveryBody::Mm7Deliver)
+        matches!(
+            self,
+            DeliveryBody::Mm7Report { .. } | DeliveryBody::Mm7Deliver
+        )
     }
 }
 
@@ -640,7 +643,9 @@ pub fn receipt_for(
             status_text: match status {
                 MessageStatus::Delivered => "delivered".into(),
                 MessageStatus::Rejected => "rejected by the operator's policy".into(),
-                MessageStatus::Undeliverable => format!("undeliverable (carrier error {error_code})"),
+                MessageStatus::Undeliverable => {
+                    format!("undeliverable (carrier error {error_code})")
+                }
                 other => other.receipt_stat().to_ascii_lowercase(),
             },
         }

@@ -14,7 +14,10 @@ pub struct Related {
 }
 
 fn bare_id(id: &str) -> String {
-    id.trim().trim_start_matches('<').trim_end_matches('>').to_owned()
+    id.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_owned()
 }
 
 fn content_id(part: &ParsedMail<'_>) -> Option<String> {
@@ -123,7 +126,10 @@ pub fn related(soap: &str, content_id: &str, parts: &[MmsPart]) -> (String, Vec<
         "--{outer}\r\nContent-Type: multipart/mixed; boundary=\"{inner}\"\r\nContent-ID: <{content_id}>\r\n\r\n"
     ));
     for (i, part) in parts.iter().enumerate() {
-        let id = part.content_id.clone().unwrap_or_else(|| format!("part-{i}"));
+        let id = part
+            .content_id
+            .clone()
+            .unwrap_or_else(|| format!("part-{i}"));
         body.push_str(&format!(
             "--{inner}\r\nContent-Type: {}\r\nContent-ID: <{id}>\r\nContent-Transfer-Encoding: base64\r\n",
             part.content_type
@@ -179,7 +185,9 @@ mod tests {
 
     #[test]
     fn other_bodies_are_refused_with_a_reason() {
-        assert!(split("application/json", b"{}", None).unwrap_err().contains("Content-Type"));
+        assert!(split("application/json", b"{}", None)
+            .unwrap_err()
+            .contains("Content-Type"));
         let bare = split("text/xml; charset=utf-8", b"<Envelope/>", None).unwrap();
         assert!(bare.parts.is_empty());
     }

@@ -98,14 +98,23 @@ fn unauthorized() -> HttpResponse {
         .content_type("text/xml; charset=utf-8")
         .body(soap::fault(
             "",
-            &Status::new(code::IMPROPER_IDENTIFICATION, "HTTP Basic credentials required"),
+            &Status::new(
+                code::IMPROPER_IDENTIFICATION,
+                "HTTP Basic credentials required",
+            ),
         ))
 }
 
 fn basic_credentials(request: &HttpRequest) -> Option<(String, String)> {
     use base64::Engine as _;
-    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let encoded = value
+        .strip_prefix("Basic ")
+        .or_else(|| value.strip_prefix("basic "))?;
     let decoded = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
         .ok()?;
@@ -128,7 +137,10 @@ pub async fn endpoint(
         Ok(_) => return unauthorized(),
         Err(e) => {
             tracing::error!(error = %e, "MM7 credential lookup failed");
-            return fault("", &Status::new(code::SERVER_ERROR, "temporarily unavailable"));
+            return fault(
+                "",
+                &Status::new(code::SERVER_ERROR, "temporarily unavailable"),
+            );
         }
     };
     if !state
@@ -156,19 +168,30 @@ pub async fn endpoint(
     };
     match parsed {
         Request::Submit(submit) => {
-            if let Err(status) = identify(&account, submit.vasp_id.as_deref(), submit.vas_id.as_deref()) {
+            if let Err(status) = identify(
+                &account,
+                submit.vasp_id.as_deref(),
+                submit.vas_id.as_deref(),
+            ) {
                 return fault(&submit.transaction_id, &status);
             }
             let parts = match split(&content_type, &body, submit.content_href.as_deref()) {
                 Ok(related) => related.parts,
                 Err(e) => {
-                    return fault(&submit.transaction_id, &Status::new(code::FORMAT_CORRUPT, e))
+                    return fault(
+                        &submit.transaction_id,
+                        &Status::new(code::FORMAT_CORRUPT, e),
+                    )
                 }
             };
             submit_mms(gateway, &account, submit, parts).await
         }
         Request::Cancel(cancel) => {
-            if let Err(status) = identify(&account, cancel.vasp_id.as_deref(), cancel.vas_id.as_deref()) {
+            if let Err(status) = identify(
+                &account,
+                cancel.vasp_id.as_deref(),
+                cancel.vas_id.as_deref(),
+            ) {
                 return fault(&cancel.transaction_id, &status);
             }
             let status = match gateway
@@ -197,7 +220,10 @@ pub async fn endpoint(
             name,
         } => fault(
             &transaction_id,
-            &Status::new(code::UNSUPPORTED_OPERATION, format!("{name} is not supported")),
+            &Status::new(
+                code::UNSUPPORTED_OPERATION,
+                format!("{name} is not supported"),
+            ),
         ),
     }
 }
@@ -296,7 +322,9 @@ async fn submit_mms(
                     code::SERVICE_UNAVAILABLE,
                     "the sender's throttle is exceeded; try again later",
                 ),
-                Refusal::NoRate(_) => Status::new(code::SERVER_ERROR, "the message cannot be rated"),
+                Refusal::NoRate(_) => {
+                    Status::new(code::SERVER_ERROR, "the message cannot be rated")
+                }
             };
             return fault(&transaction_id, &status);
         }

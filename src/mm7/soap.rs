@@ -48,9 +48,13 @@ impl Element {
 
     /// The first element with this name anywhere below (depth first).
     pub fn find(&self, name: &str) -> Option<&Element> {
-        self.children
-            .iter()
-            .find_map(|c| if c.name == name { Some(c) } else { c.find(name) })
+        self.children.iter().find_map(|c| {
+            if c.name == name {
+                Some(c)
+            } else {
+                c.find(name)
+            }
+        })
     }
 }
 
@@ -113,7 +117,10 @@ pub fn parse(xml: &[u8]) -> Result<Element, String> {
             }
             Event::GeneralRef(r) => {
                 if let Some(current) = stack.last_mut() {
-                    if let Some(c) = r.resolve_char_ref().map_err(|e| format!("bad reference: {e}"))? {
+                    if let Some(c) = r
+                        .resolve_char_ref()
+                        .map_err(|e| format!("bad reference: {e}"))?
+                    {
                         current.text.push(c);
                     } else {
                         let name = r.decode().map_err(|e| format!("bad reference: {e}"))?;
@@ -224,7 +231,10 @@ pub enum Request {
     Submit(SubmitReq),
     Cancel(CancelReq),
     /// Another MM7 operation (ReplaceReq, ...): answered 4003.
-    Unsupported { transaction_id: String, name: String },
+    Unsupported {
+        transaction_id: String,
+        name: String,
+    },
 }
 
 /// An address element's value: Number, ShortCode or RFC2822Address.
@@ -255,7 +265,15 @@ fn relative_or_absolute(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>
         }
         number.is_empty().then_some(())
     };
-    add(date, &[('Y', 365 * 86_400), ('M', 30 * 86_400), ('W', 7 * 86_400), ('D', 86_400)])?;
+    add(
+        date,
+        &[
+            ('Y', 365 * 86_400),
+            ('M', 30 * 86_400),
+            ('W', 7 * 86_400),
+            ('D', 86_400),
+        ],
+    )?;
     add(time, &[('H', 3_600), ('M', 60), ('S', 1)])?;
     (seconds > 0).then(|| now + chrono::Duration::seconds(seconds))
 }
@@ -265,7 +283,10 @@ fn relative_or_absolute(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>
 pub fn parse_request(xml: &[u8], now: DateTime<Utc>) -> Result<Request, Status> {
     let root = parse(xml).map_err(|e| Status::new(code::FORMAT_CORRUPT, e))?;
     if root.name != "Envelope" {
-        return Err(Status::new(code::FORMAT_CORRUPT, "the root element is not a SOAP Envelope"));
+        return Err(Status::new(
+            code::FORMAT_CORRUPT,
+            "the root element is not a SOAP Envelope",
+        ));
     }
     let transaction_id = root
         .child("Header")
@@ -295,7 +316,10 @@ pub fn parse_request(xml: &[u8], now: DateTime<Utc>) -> Result<Request, Status> 
                 })
                 .unwrap_or_default();
             if recipients.is_empty() {
-                return Err(Status::new(code::VALIDATION_ERROR, "Recipients: at least one address is required"));
+                return Err(Status::new(
+                    code::VALIDATION_ERROR,
+                    "Recipients: at least one address is required",
+                ));
             }
             let flag = |name: &str| -> Result<bool, Status> {
                 match body.text_of(name).as_deref() {
@@ -310,13 +334,19 @@ pub fn parse_request(xml: &[u8], now: DateTime<Utc>) -> Result<Request, Status> 
             let expiry = match body.text_of("ExpiryDate") {
                 None => None,
                 Some(v) => Some(relative_or_absolute(&v, now).ok_or_else(|| {
-                    Status::new(code::VALIDATION_ERROR, format!("ExpiryDate: {v:?} is neither a date-time nor a duration"))
+                    Status::new(
+                        code::VALIDATION_ERROR,
+                        format!("ExpiryDate: {v:?} is neither a date-time nor a duration"),
+                    )
                 })?),
             };
             let priority = body.text_of("Priority");
             if let Some(p) = &priority {
                 if !["High", "Normal", "Low"].contains(&p.as_str()) {
-                    return Err(Status::new(code::VALIDATION_ERROR, format!("Priority: {p:?} is not High, Normal or Low")));
+                    return Err(Status::new(
+                        code::VALIDATION_ERROR,
+                        format!("Priority: {p:?} is not High, Normal or Low"),
+                    ));
                 }
             }
             Ok(Request::Submit(SubmitReq {
@@ -341,9 +371,9 @@ pub fn parse_request(xml: &[u8], now: DateTime<Utc>) -> Result<Request, Status> 
             transaction_id,
             vasp_id,
             vas_id,
-            message_id: body.text_of("MessageID").ok_or_else(|| {
-                Status::new(code::VALIDATION_ERROR, "MessageID: required")
-            })?,
+            message_id: body
+                .text_of("MessageID")
+                .ok_or_else(|| Status::new(code::VALIDATION_ERROR, "MessageID: required"))?,
         })),
         other => Ok(Request::Unsupported {
             transaction_id,
@@ -519,29 +549,47 @@ mod tests {
     #[test]
     fn bad_requests_name_what_is_wrong() {
         let now = Utc::now();
-        assert_eq!(parse_request(b"<a><b></a>", now).unwrap_err().code, code::FORMAT_CORRUPT);
+        assert_eq!(
+            parse_request(b"<a><b></a>", now).unwrap_err().code,
+            code::FORMAT_CORRUPT
+        );
         let no_recipients = SUBMIT.replace("<mm7:To><mm7:Number>+14255550123</mm7:Number></mm7:To><mm7:Bcc><mm7:Number>+14255550124</mm7:Number></mm7:Bcc>", "");
         let error = parse_request(no_recipients.as_bytes(), now).unwrap_err();
         assert_eq!(error.code, code::VALIDATION_ERROR);
         assert!(error.text.starts_with("Recipients"));
         let bad_flag = SUBMIT.replace(">true<", ">maybe<");
-        assert!(parse_request(bad_flag.as_bytes(), now).unwrap_err().text.starts_with("DeliveryReport"));
+        assert!(parse_request(bad_flag.as_bytes(), now)
+            .unwrap_err()
+            .text
+            .starts_with("DeliveryReport"));
     }
 
     #[test]
     fn answers_are_envelopes_with_the_status() {
-        let rsp = submit_rsp("t-1", &Status::new(2004, "MMS_MEDIA_REFUSED: <image>"), Some("abc"));
+        let rsp = submit_rsp(
+            "t-1",
+            &Status::new(2004, "MMS_MEDIA_REFUSED: <image>"),
+            Some("abc"),
+        );
         let root = parse(rsp.as_bytes()).unwrap();
         let body = root.child("Body").unwrap().child("SubmitRsp").unwrap();
         assert_eq!(body.text_of("MessageID").as_deref(), Some("abc"));
         assert_eq!(response_status(rsp.as_bytes()), Some(2004));
         assert_eq!(
-            body.child("Status").unwrap().text_of("StatusText").as_deref(),
+            body.child("Status")
+                .unwrap()
+                .text_of("StatusText")
+                .as_deref(),
             Some("MMS_MEDIA_REFUSED: <image>")
         );
         let fault = fault("t", &Status::new(4001, "who?"));
         assert_eq!(response_status(fault.as_bytes()), Some(4001));
-        assert!(parse(fault.as_bytes()).unwrap().find("faultcode").unwrap().text.contains("Client"));
+        assert!(parse(fault.as_bytes())
+            .unwrap()
+            .find("faultcode")
+            .unwrap()
+            .text
+            .contains("Client"));
     }
 
     #[test]
@@ -550,7 +598,13 @@ mod tests {
         assert_eq!(status_for_rejection("MMS_INTERNATIONAL: GB"), 2002);
         assert_eq!(status_for_rejection("MMS_MEDIA_REFUSED: image/png"), 2004);
         assert_eq!(status_for_rejection("CONTENT_PROHIBITED: rule x"), 2004);
-        assert_eq!(status_for_rejection("MMS_USE_CASE_NOT_APPROVED: none"), 2001);
-        assert_eq!(status_for_rejection("the subscriber opted out of this sender"), 3002);
+        assert_eq!(
+            status_for_rejection("MMS_USE_CASE_NOT_APPROVED: none"),
+            2001
+        );
+        assert_eq!(
+            status_for_rejection("the subscriber opted out of this sender"),
+            3002
+        );
     }
 }

@@ -111,7 +111,11 @@ async fn post(gateway: &Gateway, client: &reqwest::Client, delivery: Delivery) {
         DeliveryBody::Receipt { .. } | DeliveryBody::Mo { .. } => return,
     };
     let answered = match request.send().await {
-        Ok(response) => response.bytes().await.ok().and_then(|b| response_status(&b)),
+        Ok(response) => response
+            .bytes()
+            .await
+            .ok()
+            .and_then(|b| response_status(&b)),
         Err(e) => {
             tracing::info!(error = %e, message_id = %delivery.message_id, "VASP unreachable; the post waits for a retry");
             return;

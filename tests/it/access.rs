@@ -291,6 +291,13 @@ const OPERATIONS: &[(&str, &[&str])] = &[
     ("mutation { setOneTimePrice(input: {currency: \"USD\", kind: \"nonsense\", unitPrice: \"1\", effectiveFrom: \"2026-01-01T00:00:00Z\"}) { id } }", FINANCE),
     ("mutation { cancelMessage(id: \"nosuchmessage\") { id } }", ADMIN),
     ("mutation { injectInbound(input: {source: \"x\", destination: \"x\", text: \"x\"}) { id } }", ADMIN),
+    ("{ mmsPolicy { maxBytes } }", ALL),
+    ("{ contentRules { blockedDomains } }", COMPLIANCE),
+    ("{ mm7Accounts { id } }", ADMIN),
+    ("{ mmsRatio(customerId: 999999) { outgoing } }", ALL),
+    ("mutation { createMm7Account(input: {customerId: 999999, username: \"\", vaspId: \"\"}) { password } }", ADMIN),
+    ("mutation { updateMm7Account(id: 999999, input: {}) { id } }", ADMIN),
+    ("mutation { checkMmsRatios(asOf: \"2020-01-01\") { alertsRaised } }", ADMIN),
 ];
 const ALL: &[&str] = &[
     "admin",

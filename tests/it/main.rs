@@ -5,6 +5,7 @@ mod carriers;
 mod customers;
 mod helpers;
 mod leases;
+mod mm7;
 mod mms;
 mod numbers;
 mod operations;

@@ -9,10 +9,10 @@ use backoffice::compliance::numbers::{NumberKind, ShortCodeType};
 use backoffice::compliance::use_cases::UseCaseStatus;
 use backoffice::customers::CustomerStatus;
 use backoffice::db::entities::{
-    alert, api_key, audit_log, carrier, carrier_fee, carrier_filing, carrier_prefix, customer,
-    delivery_daily, delivery_times, forecast, lease_event, message, mms_use_case, number,
-    one_time_charge, one_time_price, opt_out, ported_number, rate, rate_card, receipt,
-    sender_authorization, short_code_lease, smpp_account,
+    alert, api_key, att_ratio_alert, audit_log, carrier, carrier_fee, carrier_filing,
+    carrier_prefix, customer, delivery_daily, delivery_times, forecast, lease_event, message,
+    message_part, mm7_account, mms_use_case, number, one_time_charge, one_time_price, opt_out,
+    ported_number, rate, rate_card, receipt, sender_authorization, short_code_lease, smpp_account,
 };
 use backoffice::messaging::status::MessageStatus;
 use chrono::{SubsecRound, Utc};
@@ -305,6 +305,8 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             carrier_message_id: Set(Some("1A2B3C".into())),
             sent_at: Set(Some(now)),
             receipt_failure_only: Set(true),
+            use_case_id: Set(Some(7)),
+            subject: Set(Some("Hello".into())),
             ..Default::default()
         },
     )
@@ -501,6 +503,49 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             decided_by: Set(Some("compliance".into())),
             submitted_at: Set(now),
             decided_at: Set(Some(now)),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        message_part::ActiveModel {
+            message_id: Set("m-1".into()),
+            seq: Set(2),
+            content_type: Set("audio/amr".into()),
+            content_id: Set(Some("p2".into())),
+            filename: Set(Some("note.amr".into())),
+            size_bytes: Set(3),
+            content: Set(Some(vec![0, 255, 7])),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        mm7_account::ActiveModel {
+            customer_id: Set(customer.id),
+            username: Set("vasp".into()),
+            password_hash: Set("$argon2id$x".into()),
+            vasp_id: Set("VASP".into()),
+            vas_id: Set(Some("svc".into())),
+            delivery_url: Set(Some("https://vasp.example/mm7".into())),
+            enabled: Set(false),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        att_ratio_alert::ActiveModel {
+            customer_id: Set(customer.id),
+            cycle_start: Set(chrono::NaiveDate::from_ymd_opt(2026, 9, 2).unwrap()),
+            level: Set("breach".into()),
+            outgoing: Set(31),
+            incoming: Set(10),
+            recorded_at: Set(now),
             ..Default::default()
         },
     )

@@ -13,6 +13,7 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'EXPIRED',
   'REJECTED',
   'CANCELLED',
+  'DELIVERED_UNCONFIRMED',
 ];
 
 export const MESSAGE_STATUS_COLORS: Record<MessageStatus, string> = {
@@ -23,6 +24,7 @@ export const MESSAGE_STATUS_COLORS: Record<MessageStatus, string> = {
   EXPIRED: 'orange',
   REJECTED: 'grape',
   CANCELLED: 'gray',
+  DELIVERED_UNCONFIRMED: 'lime',
 };
 
 export const DIRECTION_LABELS: Record<Direction, string> = {
@@ -237,6 +239,7 @@ const FINAL_DESCRIPTIONS: Record<Exclude<MessageStatus, 'ACCEPTED' | 'ENROUTE' |
   UNDELIVERABLE: 'The carrier could not deliver it',
   EXPIRED: 'Not delivered before its validity period ran out',
   CANCELLED: 'Cancelled (cancel_sm or an admin) while it waited for its carrier',
+  DELIVERED_UNCONFIRMED: 'Taken by a carrier that sends no delivery reports for it (T-Mobile A2P MMS)',
 };
 
 export function statusHistory(m: HistorySource): StatusHistory {

@@ -157,6 +157,7 @@ const STEP_ICONS: Record<MessageStatus, typeof IconCheck> = {
   EXPIRED: IconHourglass,
   REJECTED: IconBan,
   CANCELLED: IconX,
+  DELIVERED_UNCONFIRMED: IconCheck,
 };
 
 /** `/messages/:id`, by the numeric id or the message_id the customer saw. */
