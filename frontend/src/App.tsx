@@ -13,9 +13,11 @@ import { NotFound } from './pages/NotFound';
 import { CustomerNumbers, NumbersIndex } from './pages/Numbers';
 import { Preview } from './pages/Preview';
 import { SignIn } from './pages/SignIn';
+import { UseCases } from './pages/UseCases';
 
 // The charts (recharts) are most of the analytics page's weight: it loads on first visit.
 const Analytics = lazy(() => import('./pages/Analytics').then((m) => ({ default: m.Analytics })));
+const MmsRatio = lazy(() => import('./pages/MmsRatio').then((m) => ({ default: m.MmsRatio })));
 
 function RequireSession({ children }: { children: React.ReactNode }) {
   const { session } = useSession();
@@ -54,6 +56,15 @@ export function App() {
           element={
             <Suspense fallback={<TableSkeleton rows={8} label="Loading analytics" />}>
               <Analytics />
+            </Suspense>
+          }
+        />
+        <Route path="use-cases" element={<UseCases />} />
+        <Route
+          path="mms-ratio"
+          element={
+            <Suspense fallback={<TableSkeleton rows={8} label="Loading the ratio" />}>
+              <MmsRatio />
             </Suspense>
           }
         />

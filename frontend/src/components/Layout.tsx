@@ -4,6 +4,8 @@ import {
   IconApi,
   IconBuildingStore,
   IconChartBar,
+  IconChartLine,
+  IconClipboardCheck,
   IconInbox,
   IconLogout,
   IconMessage2Bolt,
@@ -21,6 +23,8 @@ const ICONS: Record<NavIcon, typeof IconUsers> = {
   numbers: IconPhone,
   messages: IconInbox,
   analytics: IconChartBar,
+  useCases: IconClipboardCheck,
+  ratio: IconChartLine,
   preview: IconMessage2Bolt,
   api: IconApi,
 };

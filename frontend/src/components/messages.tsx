@@ -5,8 +5,7 @@ import { graphql } from '../../generated/gql';
 import type { MessageStatus } from '../../generated/gql/graphql';
 import { useSignedIn } from '../api/SessionContext';
 import { can } from '../lib/access';
-import { titleCase } from '../lib/format';
-import { MESSAGE_STATUS_COLORS } from '../lib/messages';
+import { MESSAGE_STATUS_COLORS, messageStatusLabel } from '../lib/messages';
 import { codePoints, markCharacters } from '../lib/preview';
 
 const MessageCarriers = graphql(`
@@ -22,7 +21,7 @@ const MessageCarriers = graphql(`
 export function MessageStatusBadge({ status, ...props }: { status: MessageStatus } & BadgeProps) {
   return (
     <Badge color={MESSAGE_STATUS_COLORS[status]} variant="light" {...props}>
-      {titleCase(status)}
+      {messageStatusLabel(status)}
     </Badge>
   );
 }

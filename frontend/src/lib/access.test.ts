@@ -4,7 +4,7 @@ import { can, homeFor, navFor } from './access';
 describe('navFor', () => {
   it('gives staff the customer list and no account link', () => {
     const labels = navFor('FINANCE', null).map((n) => n.label);
-    expect(labels).toEqual(['Customers', 'Numbers & senders', 'Messages', 'Analytics', 'Message preview']);
+    expect(labels).toEqual(['Customers', 'Numbers & senders', 'Messages', 'Analytics', 'AT&T MMS ratio', 'Message preview']);
   });
   it('gives every role that may query messages the Messages page', () => {
     for (const role of ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
@@ -16,6 +16,22 @@ describe('navFor', () => {
     for (const role of ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
       expect(navFor(role, role === 'CUSTOMER' ? '7' : null).map((n) => n.to)).toContain('/analytics');
       expect(can(role, 'stats.read')).toBe(true);
+    }
+  });
+  it('gives the MMS use-case queue to admins and compliance only', () => {
+    for (const role of ['ADMIN', 'COMPLIANCE'] as const) {
+      expect(navFor(role, null).map((n) => n.to)).toContain('/use-cases');
+      expect(can(role, 'usecase.decide')).toBe(true);
+    }
+    for (const role of ['FINANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
+      expect(navFor(role, role === 'CUSTOMER' ? '7' : null).map((n) => n.to)).not.toContain('/use-cases');
+      expect(can(role, 'usecase.decide')).toBe(false);
+    }
+  });
+  it('gives every role the AT&T ratio; only admins run the check', () => {
+    for (const role of ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
+      expect(navFor(role, role === 'CUSTOMER' ? '7' : null).map((n) => n.to)).toContain('/mms-ratio');
+      expect(can(role, 'ratio.check')).toBe(role === 'ADMIN');
     }
   });
   it('gives admins the GraphQL explorer', () => {

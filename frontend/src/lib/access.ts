@@ -14,7 +14,10 @@ export type Action =
   | 'message.read'
   | 'message.cancel'
   | 'stats.read'
-  | 'carrier.read';
+  | 'carrier.read'
+  | 'usecase.decide'
+  | 'ratio.read'
+  | 'ratio.check';
 
 const ALL: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'];
 const STAFF: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER'];
@@ -39,13 +42,29 @@ const ACTIONS: Record<Action, readonly Role[]> = {
   'stats.read': ALL,
   // `carriers` is staff only, so a customer key sees a message's carrier id, not its name.
   'carrier.read': STAFF,
+  // `mmsUseCaseQueue`, `decideMmsUseCase` and `mmsPolicy`'s companion `contentRules`: admin
+  // and compliance (the service's COMPLIANCE).
+  'usecase.decide': ['ADMIN', 'COMPLIANCE'],
+  // `mmsRatio`: every role; a customer key sees its own customer's.
+  'ratio.read': ALL,
+  // `checkMmsRatios`: admins only.
+  'ratio.check': ['ADMIN'],
 };
 
 export function can(role: Role, action: Action): boolean {
   return ACTIONS[action].includes(role);
 }
 
-export type NavIcon = 'customers' | 'account' | 'numbers' | 'messages' | 'analytics' | 'preview' | 'api';
+export type NavIcon =
+  | 'customers'
+  | 'account'
+  | 'numbers'
+  | 'messages'
+  | 'analytics'
+  | 'useCases'
+  | 'ratio'
+  | 'preview'
+  | 'api';
 
 export interface NavItem {
   label: string;
@@ -88,6 +107,20 @@ const NAV: readonly NavEntry[] = [
     icon: 'analytics',
     description: 'Delivery by day and carrier, delivery times',
     roles: ACTIONS['stats.read'],
+  },
+  {
+    label: 'MMS use cases',
+    to: '/use-cases',
+    icon: 'useCases',
+    description: 'The approval queue: approve, reject, revoke',
+    roles: ACTIONS['usecase.decide'],
+  },
+  {
+    label: 'AT&T MMS ratio',
+    to: '/mms-ratio',
+    icon: 'ratio',
+    description: 'Outgoing to incoming MMS per 90-day cycle',
+    roles: ACTIONS['ratio.read'],
   },
   {
     label: 'Message preview',

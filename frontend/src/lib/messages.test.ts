@@ -11,6 +11,7 @@ import {
   isFinalStatus,
   matchingSplit,
   messageEncoding,
+  messageStatusLabel,
   noFilters,
   parseFilters,
   priorityLabel,
@@ -115,6 +116,8 @@ describe('filters in the query string', () => {
       customer: '1',
       status: 'DELIVERED' as const,
       direction: 'MT' as const,
+      kind: 'MMS' as const,
+      reason: 'MMS_TOO_LARGE',
       number: '+12065550100',
       from: '2026-11-01',
       to: '2026-11-30',
@@ -122,7 +125,7 @@ describe('filters in the query string', () => {
     };
     const params = filtersToParams(f);
     expect(params.toString()).toBe(
-      'customer=1&status=DELIVERED&direction=MT&number=%2B12065550100&from=2026-11-01&to=2026-11-30&size=50',
+      'customer=1&status=DELIVERED&direction=MT&kind=MMS&reason=MMS_TOO_LARGE&number=%2B12065550100&from=2026-11-01&to=2026-11-30&size=50',
     );
     expect(parseFilters(params)).toEqual(f);
     expect(hasFilters(f)).toBe(true);
@@ -131,7 +134,7 @@ describe('filters in the query string', () => {
   it('names nothing for the unfiltered list and ignores what it does not know', () => {
     expect(filtersToParams(noFilters).toString()).toBe('');
     expect(hasFilters({ ...noFilters, pageSize: 100 })).toBe(false);
-    expect(parseFilters(new URLSearchParams('status=LOST&direction=UP&size=7&from=yesterday&number=%20%20'))).toEqual(
+    expect(parseFilters(new URLSearchParams('status=LOST&direction=UP&kind=FAX&reason=too%20big&size=7&from=yesterday&number=%20%20'))).toEqual(
       noFilters,
     );
   });
@@ -183,6 +186,30 @@ describe('matchingSplit', () => {
     expect(matchingSplit({ encoding: 'gsm7', fragmentCount: 4 }, [six, seven])).toBeNull();
     expect(matchingSplit({ encoding: 'latin1', fragmentCount: 2 }, [six, seven])).toBeNull();
     expect(matchingSplit({ encoding: 'gsm7', fragmentCount: 2 }, [undefined, null])).toBeNull();
+  });
+});
+
+describe('messageStatusLabel', () => {
+  it('says a message without receipts was delivered with no receipt from the carrier', () => {
+    expect(messageStatusLabel('DELIVERED_UNCONFIRMED')).toBe('Delivered, no receipt');
+    expect(messageStatusLabel('DELIVERED')).toBe('Delivered');
+    expect(messageStatusLabel('ENROUTE')).toBe('Enroute');
+  });
+  it('keeps DELIVERED_UNCONFIRMED final, with no receipt to wait for', () => {
+    expect(isFinalStatus('DELIVERED_UNCONFIRMED')).toBe(true);
+    const h = statusHistory({
+      status: 'DELIVERED_UNCONFIRMED',
+      submittedAt: '2026-11-22T04:17:07Z',
+      sentAt: '2026-11-22T04:17:08Z',
+      doneAt: '2026-11-22T04:17:08Z',
+    });
+    expect(h.awaitingFinal).toBe(false);
+    expect(h.steps.map((s) => s.status)).toEqual(['ACCEPTED', 'ENROUTE', 'DELIVERED_UNCONFIRMED']);
+    expect(h.steps[2]?.description).toMatch(/no delivery reports/);
+  });
+  it('filters on the message kind alone', () => {
+    expect(hasFilters({ ...noFilters, kind: 'SMS' })).toBe(true);
+    expect(hasFilters({ ...noFilters, reason: 'CONTENT_PROHIBITED' })).toBe(true);
   });
 });
 

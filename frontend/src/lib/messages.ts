@@ -2,8 +2,10 @@
 // the address bar, the number a typed address means, the status history a detail record
 // implies, and which fragment split of the body matches the stored record.
 
-import type { Direction, Encoding, MessageStatus } from '../../generated/gql/graphql';
+import type { Direction, Encoding, MessageKind, MessageStatus } from '../../generated/gql/graphql';
 import { formatDuration } from './analytics';
+import { titleCase } from './format';
+import { parseReasonCode } from './mms';
 
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'ACCEPTED',
@@ -26,6 +28,11 @@ export const MESSAGE_STATUS_COLORS: Record<MessageStatus, string> = {
   CANCELLED: 'gray',
   DELIVERED_UNCONFIRMED: 'lime',
 };
+
+/** A status for people; DELIVERED_UNCONFIRMED says what it means: no receipt will come. */
+export function messageStatusLabel(status: MessageStatus): string {
+  return status === 'DELIVERED_UNCONFIRMED' ? 'Delivered, no receipt' : titleCase(status);
+}
 
 export const DIRECTION_LABELS: Record<Direction, string> = {
   MT: 'MT (outbound)',
@@ -95,6 +102,9 @@ export interface MessageListFilters {
   customer: string | null;
   status: MessageStatus | null;
   direction: Direction | null;
+  kind: MessageKind | null;
+  /** Rejected messages whose reason starts with this code (`MMS_TOO_LARGE`), or null. */
+  reason: string | null;
   /** A number or sender ID as typed (`+12065550100`, `55501`, `DEMOCO`). */
   number: string;
   /** Submitted on or after this UTC day, `YYYY-MM-DD`; "" for no bound. */
@@ -108,6 +118,8 @@ export const noFilters: MessageListFilters = {
   customer: null,
   status: null,
   direction: null,
+  kind: null,
+  reason: null,
   number: '',
   from: '',
   to: '',
@@ -120,6 +132,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export function parseFilters(params: URLSearchParams): MessageListFilters {
   const status = params.get('status');
   const direction = params.get('direction');
+  const kind = params.get('kind');
   const size = Number(params.get('size'));
   const day = (name: string) => {
     const v = params.get(name) ?? '';
@@ -129,6 +142,8 @@ export function parseFilters(params: URLSearchParams): MessageListFilters {
     customer: params.get('customer') || null,
     status: MESSAGE_STATUSES.includes(status as MessageStatus) ? (status as MessageStatus) : null,
     direction: direction === 'MT' || direction === 'MO' ? direction : null,
+    kind: kind === 'SMS' || kind === 'MMS' ? kind : null,
+    reason: parseReasonCode(params.get('reason')),
     number: (params.get('number') ?? '').trim(),
     from: day('from'),
     to: day('to'),
@@ -142,6 +157,8 @@ export function filtersToParams(f: MessageListFilters): URLSearchParams {
   if (f.customer) p.set('customer', f.customer);
   if (f.status) p.set('status', f.status);
   if (f.direction) p.set('direction', f.direction);
+  if (f.kind) p.set('kind', f.kind);
+  if (f.reason) p.set('reason', f.reason);
   if (f.number.trim()) p.set('number', f.number.trim());
   if (f.from) p.set('from', f.from);
   if (f.to) p.set('to', f.to);
@@ -151,7 +168,7 @@ export function filtersToParams(f: MessageListFilters): URLSearchParams {
 
 /** True when any filter narrows the list (the page size does not). */
 export function hasFilters(f: MessageListFilters): boolean {
-  return Boolean(f.customer || f.status || f.direction || f.number.trim() || f.from || f.to);
+  return Boolean(f.customer || f.status || f.direction || f.kind || f.reason || f.number.trim() || f.from || f.to);
 }
 
 function validDay(day: string): boolean {

@@ -20,7 +20,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconBan, IconCheck, IconClock, IconHourglass, IconInfoCircle, IconList, IconX } from '@tabler/icons-react';
+import { IconBan, IconCheck, IconClock, IconHourglass, IconInfoCircle, IconList, IconMailOff, IconX } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -30,8 +30,9 @@ import { errorMessages } from '../api/errors';
 import { useSignedIn } from '../api/SessionContext';
 import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { CarrierLabel, MessageStatusBadge, MessageText, useCarrierNames } from '../components/messages';
+import { MmsContentCard } from '../components/mms';
 import { can } from '../lib/access';
-import { formatMoney, formatTimestamp, titleCase } from '../lib/format';
+import { formatMoney, formatTimestamp } from '../lib/format';
 import {
   chargeKindLabel,
   dataCodingLabel,
@@ -41,6 +42,7 @@ import {
   matchingSplit,
   MESSAGE_STATUS_COLORS,
   messageEncoding,
+  messageStatusLabel,
   priorityLabel,
   statusHistory,
 } from '../lib/messages';
@@ -73,6 +75,15 @@ const MessageById = graphql(`
       expiresAt
       errorCode
       rejectReason
+      subject
+      useCaseId
+      parts {
+        seq
+        contentType
+        contentId
+        filename
+        sizeBytes
+      }
       charge {
         amount
         currency
@@ -253,6 +264,19 @@ export function MessageDetail() {
               The message was still received, acknowledged with a message id and rated.
             </Alert>
           )}
+          {m.status === 'DELIVERED_UNCONFIRMED' && (
+            <Alert
+              color={MESSAGE_STATUS_COLORS.DELIVERED_UNCONFIRMED}
+              variant="light"
+              title="Delivered, no receipt from the carrier"
+              icon={<IconMailOff size={18} />}
+              data-testid="delivered-unconfirmed"
+            >
+              {m.carrierCode ?? 'The carrier'} took this message but sends no delivery reports for A2P MMS, so no receipt
+              will ever come: it is as delivered as anyone will know. None is invented for the customer, and its status will
+              not change.
+            </Alert>
+          )}
           <SimpleGrid cols={{ base: 1, md: 3 }} spacing="lg">
             <Paper withBorder radius="md" p="lg" style={{ gridColumn: 'span 2' }}>
               <Title order={4} mb="md">
@@ -414,7 +438,11 @@ export function MessageDetail() {
                 </Table.Tbody>
               </Table>
             </Paper>
-            <FragmentsCard message={m} />
+            {m.kind === 'MMS' ? (
+              <MmsContentCard subject={m.subject} useCaseId={m.useCaseId} parts={m.parts} body={m.body} />
+            ) : (
+              <FragmentsCard message={m} />
+            )}
           </SimpleGrid>
         </Stack>
       )}
@@ -450,7 +478,7 @@ function StatusHistoryCard({ message: m }: { message: Detail }) {
               title={
                 <Group gap={6}>
                   <Text fw={600} size="sm">
-                    {titleCase(step.status)}
+                    {messageStatusLabel(step.status)}
                   </Text>
                   {step.current && (
                     <Badge size="xs" variant="light" color={MESSAGE_STATUS_COLORS[step.status]}>

@@ -22,12 +22,12 @@ import { Link, useNavigate } from 'react-router';
 import { useUrlFilters } from '../hooks/useUrlFilters';
 import { useQuery } from 'urql';
 import { graphql } from '../../generated/gql';
-import type { Direction, MessageFilter, MessageStatus } from '../../generated/gql/graphql';
+import type { Direction, MessageFilter, MessageKind, MessageStatus } from '../../generated/gql/graphql';
 import { useSignedIn } from '../api/SessionContext';
 import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { CarrierLabel, MessageStatusBadge, useCarrierNames } from '../components/messages';
 import { can } from '../lib/access';
-import { formatDate, formatMoney, formatTime, formatTimestamp, titleCase } from '../lib/format';
+import { formatDate, formatMoney, formatTime, formatTimestamp } from '../lib/format';
 import {
   dayRange,
   filtersToParams,
@@ -35,11 +35,13 @@ import {
   hasFilters,
   MESSAGE_STATUSES,
   messageEncoding,
+  messageStatusLabel,
   noFilters,
   PAGE_SIZES,
   parseFilters,
 } from '../lib/messages';
 import { currentAfter, firstPage, nextPage, pageNumber, previousPage, rangeLabel, type PageState } from '../lib/paging';
+import { reasonOptions } from '../lib/mms';
 import { ENCODING_LABELS } from '../lib/preview';
 
 const MessagesQuery = graphql(`
@@ -51,6 +53,7 @@ const MessagesQuery = graphql(`
           messageId
           customerId
           direction
+          kind
           source
           destination
           carrierId
@@ -133,6 +136,8 @@ export function MessagesList() {
     customerId: pickCustomer ? filters.customer : null,
     status: filters.status,
     direction: filters.direction,
+    kind: filters.kind,
+    reasonCode: filters.reason,
     numberId: matchedNumber?.id ?? null,
     from: range.from,
     to: range.to,
@@ -170,7 +175,7 @@ export function MessagesList() {
         }
       />
       <Paper withBorder radius="md" p="md" mb="md" component="section" aria-label="Filters">
-        <SimpleGrid cols={{ base: 1, sm: 2, lg: pickCustomer ? 6 : 5 }} spacing="sm">
+        <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }} spacing="sm">
           {pickCustomer && (
             <Select
               label="Customer"
@@ -187,7 +192,7 @@ export function MessagesList() {
           <Select
             label="Status"
             placeholder="Any status"
-            data={MESSAGE_STATUSES.map((s) => ({ value: s, label: titleCase(s) }))}
+            data={MESSAGE_STATUSES.map((s) => ({ value: s, label: messageStatusLabel(s) }))}
             value={filters.status}
             onChange={(v) => update({ status: (v as MessageStatus | null) ?? null })}
             clearable
@@ -209,6 +214,35 @@ export function MessagesList() {
               onChange={(v) => update({ direction: v === 'ALL' ? null : (v as Direction) })}
             />
           </Stack>
+          <Stack gap={4}>
+            <Text size="sm" fw={500}>
+              Kind
+            </Text>
+            <SegmentedControl
+              fullWidth
+              aria-label="Kind"
+              data={[
+                { value: 'ALL', label: 'All' },
+                { value: 'SMS', label: 'SMS' },
+                { value: 'MMS', label: 'MMS' },
+              ]}
+              value={filters.kind ?? 'ALL'}
+              onChange={(v) => update({ kind: v === 'ALL' ? null : (v as MessageKind) })}
+              data-testid="messages-kind"
+            />
+          </Stack>
+          <Select
+            label="Reject reason"
+            placeholder="Any reason"
+            description={filters.reason && filters.status && filters.status !== 'REJECTED' ? 'Reasons match rejected messages only' : undefined}
+            data={reasonOptions(filters.reason)}
+            value={filters.reason}
+            onChange={(v) => update({ reason: v })}
+            searchable
+            clearable
+            comboboxProps={{ width: 'max-content', position: 'bottom-start' }}
+            data-testid="messages-reason"
+          />
           <Autocomplete
             key={filters.number}
             label="Number or sender"
@@ -322,9 +356,16 @@ export function MessagesList() {
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Badge variant="outline" color={m.direction === 'MT' ? 'indigo' : 'violet'}>
-                          {m.direction}
-                        </Badge>
+                        <Group gap={4} wrap="nowrap">
+                          <Badge variant="outline" color={m.direction === 'MT' ? 'indigo' : 'violet'}>
+                            {m.direction}
+                          </Badge>
+                          {m.kind === 'MMS' && (
+                            <Badge variant="light" color="pink" data-testid="message-kind">
+                              MMS
+                            </Badge>
+                          )}
+                        </Group>
                       </Table.Td>
                       <Table.Td style={{ whiteSpace: 'nowrap' }}>
                         <Text ff="monospace" size="sm">
