@@ -256,7 +256,8 @@ const FINAL_DESCRIPTIONS: Record<Exclude<MessageStatus, 'ACCEPTED' | 'ENROUTE' |
   UNDELIVERABLE: 'The carrier could not deliver it',
   EXPIRED: 'Not delivered before its validity period ran out',
   CANCELLED: 'Cancelled (cancel_sm or an admin) while it waited for its carrier',
-  DELIVERED_UNCONFIRMED: 'Taken by a carrier that sends no delivery reports for it (T-Mobile A2P MMS)',
+  DELIVERED_UNCONFIRMED:
+    'Taken by a carrier that sends no delivery reports for it (T-Mobile A2P MMS): delivered as far as anyone will know, and no receipt will come',
 };
 
 export function statusHistory(m: HistorySource): StatusHistory {

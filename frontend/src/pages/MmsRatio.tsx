@@ -277,8 +277,8 @@ export function MmsRatio() {
                 curveType="linear"
                 connectNulls={false}
                 withDots={points.length <= 31}
-                valueFormatter={(v) => `${Number(v).toFixed(2)}:1`}
-                yAxisProps={{ domain: [0, ratioAxisMax(points, limit)] }}
+                valueFormatter={(v) => formatRatioValue(String(v))}
+                yAxisProps={{ domain: [0, ratioAxisMax(points, limit)], tickFormatter: (v: number) => formatRatioValue(String(v)) }}
                 referenceLines={[
                   ...(warning !== null
                     ? [{ y: warning, label: `Warning ${formatRatioValue(r.warning)}`, color: 'orange.6', labelPosition: 'insideTopLeft' as const }]

@@ -158,12 +158,12 @@ export function UseCases() {
               </Badge>
             ))}
           </Group>
-          <Title order={3}>
-            Queue{' '}
+          <Group gap="xs">
+            <Title order={3}>Queue</Title>
             <Badge size="lg" variant="light" circle={queue.length < 10} data-testid="queue-count">
               {queue.length}
             </Badge>
-          </Title>
+          </Group>
           {queue.length === 0 && (
             <Paper withBorder radius="md" p="xl" data-testid="queue-empty">
               <Group justify="center" gap="xs">
@@ -298,7 +298,7 @@ function AttExemption({ useCase: u }: { useCase: UseCase }) {
 function UseCaseDetails({ useCase: u, lookups }: { useCase: UseCase; lookups: Lookups }) {
   const customer = lookups.customers.get(u.customerId) ?? `customer #${u.customerId}`;
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" data-testid="use-case-submission">
       <Group justify="space-between" align="flex-start">
         <div>
           <Group gap="xs">
