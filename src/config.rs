@@ -34,6 +34,7 @@ pub struct Settings {
     pub throttle: ThrottleSettings,
     pub carriers: CarrierSettings,
     pub mms: MmsSettings,
+    pub billing: BillingSettings,
 }
 
 /// The HTTP listener (GraphQL, UI, health, metrics).
@@ -321,6 +322,30 @@ impl Default for ComplianceSettings {
     }
 }
 
+/// Invoicing.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct BillingSettings {
+    /// Invoice numbers are `<prefix>-<year>-<6 digits>`, gap-free per prefix and year.
+    pub invoice_prefix: String,
+    /// Credit notes have their own series.
+    pub credit_note_prefix: String,
+    /// The operator's name and address on every invoice.
+    pub operator_name: String,
+    pub operator_address: String,
+}
+
+impl Default for BillingSettings {
+    fn default() -> Self {
+        Self {
+            invoice_prefix: "INV".into(),
+            credit_note_prefix: "CN".into(),
+            operator_name: "Demo Messaging Operator".into(),
+            operator_address: "1 Harbour Street, Seattle, WA 98101, USA".into(),
+        }
+    }
+}
+
 /// MMS: the contract's limits, the content-type policy, the MM7 endpoint and the AT&T ratio.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -459,6 +484,12 @@ impl Settings {
             .into_iter()
             .filter(|(key, _)| key.starts_with(ENV_PREFIX) || key == "DATABASE_URL")
             .partition(|(key, _)| ENV_ALIASES.iter().any(|(alias, _)| alias == key));
+        // Settings are `BACKOFFICE_SECTION__KEY`; other `BACKOFFICE_*` variables (the UI build's
+        // `BACKOFFICE_SKIP_UI_BUILD`, `BACKOFFICE_CONFIG`) are not settings.
+        let sectioned: HashMap<String, String> = sectioned
+            .into_iter()
+            .filter(|(key, _)| key.contains("__"))
+            .collect();
         builder = builder.add_source(
             config::Environment::with_prefix(ENV_PREFIX)
                 .prefix_separator("_")
@@ -507,6 +538,27 @@ impl Settings {
                 "mms.connector: {:?} is neither \"simulator\" nor an upstream entry",
                 self.mms.connector
             )));
+        }
+        for (field, prefix) in [
+            ("billing.invoice_prefix", &self.billing.invoice_prefix),
+            (
+                "billing.credit_note_prefix",
+                &self.billing.credit_note_prefix,
+            ),
+        ] {
+            if prefix.is_empty()
+                || prefix.len() > 16
+                || !prefix.bytes().all(|b| b.is_ascii_alphanumeric())
+            {
+                return Err(SettingsError::Rule(format!(
+                    "{field}: {prefix:?} must be 1 to 16 letters or digits"
+                )));
+            }
+        }
+        if self.billing.invoice_prefix == self.billing.credit_note_prefix {
+            return Err(SettingsError::Rule(
+                "billing: invoices and credit notes need different prefixes".into(),
+            ));
         }
         let ratio = &self.mms.ratio;
         if ratio.cycle_days == 0

@@ -57,6 +57,43 @@ enum Command {
         #[command(subcommand)]
         command: LeasesCommand,
     },
+    /// Invoices: runs, issuing, documents.
+    Invoices {
+        #[command(subcommand)]
+        command: InvoicesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum InvoicesCommand {
+    /// Drafts a month's invoices (replacing drafts, leaving issued ones as they are).
+    Run {
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        period: String,
+        /// One customer (its id); all by default.
+        #[arg(long)]
+        customer: Option<i64>,
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Issues a draft: numbered and immutable from then on.
+    Issue {
+        id: i64,
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Writes an invoice's document.
+    Render {
+        id: i64,
+        /// csv (the lines).
+        #[arg(long, default_value = "csv")]
+        format: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -281,6 +318,92 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Invoices { command } => invoices(&settings, command).await,
         Command::ExportSchema => unreachable!("handled above"),
     }
+}
+
+/// An invoice as the CLI prints it: money as decimal strings.
+fn invoice_json(i: &backoffice::db::entities::invoice::Model) -> serde_json::Value {
+    use sea_orm::ActiveEnum;
+    let total = backoffice::billing::money::from_micros(i.total_micros)
+        .round_dp(u32::try_from(i.minor_digits).unwrap_or(2));
+    serde_json::json!({
+        "id": i.id,
+        "number": i.number,
+        "customer": i.customer_id,
+        "period": i.period,
+        "state": i.state.to_value(),
+        "total": total.to_string(),
+        "currency": i.currency,
+    })
+}
+
+async fn invoices(settings: &Settings, command: InvoicesCommand) -> anyhow::Result<()> {
+    use backoffice::billing::{documents, invoice_store, invoicing::Period};
+    let db = backoffice::db::connect(&settings.database).await?;
+    backoffice::db::migrate(&db).await?;
+    let outcome = async {
+        match command {
+            InvoicesCommand::Run {
+                period,
+                customer,
+                json,
+            } => {
+                let period =
+                    Period::parse(&period).map_err(|e| anyhow::anyhow!("--period: {e}"))?;
+                let (run, invoices) =
+                    invoice_store::run(&db, &RequestContext::cli(), period, customer).await?;
+                if json {
+                    let list: Vec<_> = invoices.iter().map(invoice_json).collect();
+                    println!("{}", serde_json::Value::Array(list));
+                } else {
+                    println!("run {} for {period}: {} invoice(s)", run.id, invoices.len());
+                    for i in &invoices {
+                        let j = invoice_json(i);
+                        println!(
+                            "  {} customer {} {} {} {}",
+                            j["number"].as_str().unwrap_or("(draft)"),
+                            i.customer_id,
+                            j["state"].as_str().unwrap_or_default(),
+                            j["total"].as_str().unwrap_or_default(),
+                            i.currency
+                        );
+                    }
+                }
+                Ok(())
+            }
+            InvoicesCommand::Issue { id, json } => {
+                let issued = invoice_store::issue(&db, &settings.billing, id).await?;
+                if json {
+                    println!("{}", invoice_json(&issued));
+                } else {
+                    println!(
+                        "issued {} ({} {})",
+                        issued.number.as_deref().unwrap_or_default(),
+                        invoice_json(&issued)["total"].as_str().unwrap_or_default(),
+                        issued.currency
+                    );
+                }
+                Ok(())
+            }
+            InvoicesCommand::Render { id, format, out } => {
+                use sea_orm::EntityTrait;
+                let invoice = backoffice::db::entities::invoice::Entity::find_by_id(id)
+                    .one(&db)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("no invoice {id}"))?;
+                let bytes = match format.as_str() {
+                    "csv" => documents::lines_csv(&invoice, &invoice_store::lines(&db, id).await?),
+                    other => anyhow::bail!("--format: {other:?} is not csv"),
+                };
+                std::fs::write(&out, bytes)
+                    .with_context(|| format!("writing {}", out.display()))?;
+                Ok(())
+            }
+        }
+    }
+    .await;
+    db.close().await?;
+    outcome
 }

@@ -16,6 +16,7 @@ mod m20261201_000008_carrier_filings;
 mod m20261201_000009_forecasts;
 mod m20261201_000010_mms_use_cases;
 mod m20261201_000011_mms;
+mod m20261201_000012_invoices;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_forecasts::Migration),
             Box::new(m20261201_000010_mms_use_cases::Migration),
             Box::new(m20261201_000011_mms::Migration),
+            Box::new(m20261201_000012_invoices::Migration),
         ]
     }
 }

@@ -17,7 +17,17 @@ pub const INTERNATIONAL: &str = "INTL";
 
 /// SMS or MMS.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, async_graphql::Enum,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    async_graphql::Enum,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
 pub enum MessageKind {
@@ -29,7 +39,17 @@ pub enum MessageKind {
 
 /// Mobile-terminated (outbound) or mobile-originated (inbound).
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, async_graphql::Enum,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    async_graphql::Enum,
 )]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
 pub enum Direction {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod filings;
 pub mod forecasts;
 pub mod guard;
+pub mod invoices;
 pub mod leases;
 pub mod loader;
 pub mod messages;
@@ -45,6 +46,7 @@ pub struct Query(
     forecasts::ForecastQuery,
     use_cases::UseCaseQuery,
     mms::MmsQuery,
+    invoices::InvoiceQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
@@ -63,6 +65,7 @@ pub struct Mutation(
     forecasts::ForecastMutation,
     use_cases::UseCaseMutation,
     mms::MmsMutation,
+    invoices::InvoiceMutation,
 );
 
 /// The schema type served at `/graphql`.
@@ -87,6 +90,7 @@ pub fn build_schema(
         .data(settings.throttle.clone())
         .data(settings.compliance.clone())
         .data(settings.mms.clone())
+        .data(settings.billing.clone())
         .limit_depth(settings.graphql.depth_limit)
         .limit_complexity(settings.graphql.complexity_limit)
         .limit_recursive_depth(32)

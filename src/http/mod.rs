@@ -1,6 +1,7 @@
 //! The HTTP side: GraphQL (POST) and GraphiQL (GET) at `/graphql`, MM7 at `/mm7`, `/health`, `/metrics`
 //! and the web UI at `/` (every other GET path too: the UI routes in the browser).
 
+mod documents;
 mod graphql;
 mod ui;
 
@@ -82,6 +83,11 @@ pub fn app(
                 .app_data(mm7)
                 .app_data(mm7_limit)
                 .route(web::post().to(crate::mm7::server::endpoint)),
+        )
+        .route("/invoices/{id}.csv", web::get().to(documents::invoice_csv))
+        .route(
+            "/invoices/{id}/lines/{line}.csv",
+            web::get().to(documents::line_records_csv),
         )
         .route("/health", web::get().to(health))
         .route("/metrics", web::get().to(metrics_text))

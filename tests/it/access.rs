@@ -298,6 +298,14 @@ const OPERATIONS: &[(&str, &[&str])] = &[
     ("mutation { createMm7Account(input: {customerId: 999999, username: \"\", vaspId: \"\"}) { password } }", ADMIN),
     ("mutation { updateMm7Account(id: 999999, input: {}) { id } }", ADMIN),
     ("mutation { checkMmsRatios(asOf: \"2020-01-01\") { alertsRaised } }", ADMIN),
+    ("{ invoices { nodes { id } } }", INVOICES),
+    ("{ invoice(id: 999999) { id } }", INVOICES),
+    ("{ invoiceLineRecords(lineId: 999999) { edges { cursor } } }", INVOICES),
+    ("{ billingSummary { period } }", INVOICES),
+    ("{ invoiceRuns { id } }", FINANCE),
+    ("mutation { runInvoices(period: \"2026-13\") { run { id } } }", FINANCE),
+    ("mutation { issueInvoice(id: 999999) { id } }", FINANCE),
+    ("mutation { createCreditNote(input: {invoiceId: 999999, reason: \"x\", full: true}) { id } }", FINANCE),
 ];
 const ALL: &[&str] = &[
     "admin",
@@ -313,6 +321,7 @@ const LOOKUP: &[&str] = &["admin", "account_manager", "compliance"];
 const ADMIN: &[&str] = &["admin"];
 const FORECASTERS: &[&str] = &["admin", "account_manager", "customer"];
 const FINANCE: &[&str] = &["admin", "finance"];
+const INVOICES: &[&str] = &["admin", "finance", "account_manager", "customer"];
 
 async fn every_operation_admits_exactly_its_roles(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {

@@ -4,6 +4,7 @@ mod access;
 mod carriers;
 mod customers;
 mod helpers;
+mod invoices;
 mod leases;
 mod mm7;
 mod mms;

@@ -10,7 +10,8 @@ use backoffice::compliance::use_cases::UseCaseStatus;
 use backoffice::customers::CustomerStatus;
 use backoffice::db::entities::{
     alert, api_key, att_ratio_alert, audit_log, carrier, carrier_fee, carrier_filing,
-    carrier_prefix, customer, delivery_daily, delivery_times, forecast, lease_event, message,
+    carrier_prefix, credit_note, credit_note_line, customer, delivery_daily, delivery_times,
+    forecast, invoice, invoice_line, invoice_run, invoice_sequence, lease_event, message,
     message_part, mm7_account, mms_use_case, number, one_time_charge, one_time_price, opt_out,
     ported_number, rate, rate_card, receipt, sender_authorization, short_code_lease, smpp_account,
 };
@@ -307,6 +308,7 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             receipt_failure_only: Set(true),
             use_case_id: Set(Some(7)),
             subject: Set(Some("Hello".into())),
+            invoice_id: Set(Some(3)),
             ..Default::default()
         },
     )
@@ -444,6 +446,7 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             incurred_at: Set(now),
             lease_id: Set(Some(lease.id)),
             created_at: Set(now),
+            invoice_id: Set(Some(9)),
             ..Default::default()
         },
     )
@@ -546,6 +549,97 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             outgoing: Set(31),
             incoming: Set(10),
             recorded_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    let inv = round_trip(
+        &db,
+        invoice::ActiveModel {
+            customer_id: Set(customer.id),
+            period: Set("2026-10".into()),
+            period_start: Set(now),
+            period_end: Set(now),
+            currency: Set("JPY".into()),
+            minor_digits: Set(0),
+            state: Set(backoffice::billing::invoicing::InvoiceState::Void),
+            number: Set(Some("INV-2026-000001".into())),
+            total_micros: Set(1_000_000),
+            issued_at: Set(Some(now)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    let line = round_trip(
+        &db,
+        invoice_line::ActiveModel {
+            invoice_id: Set(inv.id),
+            seq: Set(1),
+            section: Set("messages".into()),
+            description: Set("SMS MT".into()),
+            charge_kind: Set("usage".into()),
+            message_kind: Set(Some(backoffice::billing::rating::MessageKind::Mms)),
+            direction: Set(Some(backoffice::billing::rating::Direction::Mo)),
+            number_kind: Set(Some(
+                backoffice::compliance::numbers::NumberKind::Alphanumeric,
+            )),
+            country: Set(Some("US".into())),
+            carrier_id: Set(Some(att.id)),
+            one_time_charge_id: Set(Some(5)),
+            late: Set(true),
+            quantity: Set(3),
+            unit_price_micros: Set(7_900),
+            raw_micros: Set(23_700),
+            amount_micros: Set(20_000),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        invoice_sequence::ActiveModel {
+            prefix: Set("INV".into()),
+            year: Set(2026),
+            last: Set(12),
+        },
+    )
+    .await;
+    let note = round_trip(
+        &db,
+        credit_note::ActiveModel {
+            invoice_id: Set(inv.id),
+            number: Set("CN-2026-000001".into()),
+            reason: Set("r".into()),
+            amount_micros: Set(1_000_000),
+            created_by: Set("cli".into()),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        credit_note_line::ActiveModel {
+            credit_note_id: Set(note.id),
+            invoice_line_id: Set(Some(line.id)),
+            amount_micros: Set(20_000),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        invoice_run::ActiveModel {
+            period: Set("2026-10".into()),
+            customer_id: Set(Some(customer.id)),
+            started_by: Set("cli".into()),
+            started_at: Set(now),
+            finished_at: Set(Some(now)),
+            status: Set("failed".into()),
+            invoices: Set(2),
+            error: Set(Some("e".into())),
             ..Default::default()
         },
     )

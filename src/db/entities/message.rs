@@ -58,6 +58,8 @@ pub struct Model {
     pub use_case_id: Option<i64>,
     /// An MMS's subject.
     pub subject: Option<String>,
+    /// The issued invoice that billed it; none while unbilled.
+    pub invoice_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,8 @@ pub struct Model {
     pub lease_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub filing_id: Option<i64>,
+    /// The issued invoice that billed it; none while unbilled.
+    pub invoice_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,562 @@
+//! Invoicing over the API, the CLI and HTTP documents: rounding at half-cent edges and with
+//! many tiny charges (the drill-down adds up to each line), re-runs of drafts and of issued
+//! periods, concurrent runs, gap-free numbers under concurrent issues, late records, credit
+//! notes and balance, and who may read which invoice.
+
+use std::process::Command;
+
+use backoffice::billing::rating::{Direction, MessageKind};
+use backoffice::compliance::numbers::NumberKind;
+use backoffice::db::entities::{message, message_charge, one_time_charge};
+use backoffice::messaging::status::MessageStatus;
+use chrono::{DateTime, TimeZone, Utc};
+use sea_orm::{ActiveModelTrait, Set};
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(
+    lines_round_once_and_their_records_add_up,
+    reruns_replace_drafts_and_leave_issued_invoices_alone,
+    concurrent_runs_make_one_invoice_and_concurrent_issues_gap_free_numbers,
+    credit_notes_reduce_the_balance_and_a_full_one_voids,
+    documents_follow_the_api_authorization,
+    the_cli_runs_issues_and_renders,
+);
+
+fn at(day: u32, hour: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 10, day, hour, 0, 0).unwrap()
+}
+
+/// One rated message record of `customer` with a usage charge: `quantity` fragments at
+/// `unit_micros` each (and optionally a carrier fee).
+async fn record(
+    app: &TestApp,
+    customer: i64,
+    when: DateTime<Utc>,
+    country: &str,
+    quantity: i32,
+    unit_micros: i64,
+    fee_micros: Option<i64>,
+) -> String {
+    let message_id = format!("t{}", &uuid::Uuid::new_v4().simple().to_string()[..20]);
+    let usage = i64::from(quantity) * unit_micros;
+    let fee = fee_micros.map_or(0, |f| f * i64::from(quantity));
+    message::ActiveModel {
+        message_id: Set(message_id.clone()),
+        customer_id: Set(customer),
+        direction: Set(Direction::Mt),
+        kind: Set(MessageKind::Sms),
+        number_kind: Set(NumberKind::LongCode),
+        source: Set("+12065550100".into()),
+        destination: Set("+14255550123".into()),
+        destination_country: Set(Some(country.into())),
+        carrier_id: Set(None),
+        status: Set(MessageStatus::Delivered),
+        data_coding: Set(0),
+        encoding: Set("gsm7".into()),
+        fragment_count: Set(quantity),
+        registered_delivery: Set(false),
+        receipt_failure_only: Set(false),
+        charge_micros: Set(usage + fee),
+        currency: Set("USD".into()),
+        submitted_at: Set(when),
+        updated_at: Set(when),
+        priority: Set(0),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let charge = |kind: &str, unit: i64| message_charge::ActiveModel {
+        message_id: Set(message_id.clone()),
+        kind: Set(kind.into()),
+        quantity: Set(quantity),
+        unit_price_micros: Set(unit),
+        amount_micros: Set(unit * i64::from(quantity)),
+        international: Set(false),
+        ..Default::default()
+    };
+    charge("usage", unit_micros).insert(&app.db).await.unwrap();
+    if let Some(fee) = fee_micros {
+        charge("carrier_fee", fee).insert(&app.db).await.unwrap();
+    }
+    message_id
+}
+
+async fn one_time(app: &TestApp, customer: i64, when: DateTime<Utc>, amount_micros: i64) {
+    one_time_charge::ActiveModel {
+        customer_id: Set(customer),
+        kind: Set("setup".into()),
+        description: Set("Short code set-up".into()),
+        quantity: Set(1),
+        unit_price_micros: Set(amount_micros),
+        amount_micros: Set(amount_micros),
+        currency: Set("USD".into()),
+        incurred_at: Set(when),
+        created_at: Set(when),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
+const RUN: &str = "mutation($p: String!, $c: ID) { runInvoices(period: $p, customerId: $c) { run { status invoices } invoices { id state number total } } }";
+const INVOICE: &str = "query($id: ID!) { invoice(id: $id) { id state number total balance currency lines { id seq section description late quantity unitPrice rawAmount amount } creditNotes { number amount reason } } }";
+
+async fn run(app: &TestApp, period: &str, customer: &str) -> Value {
+    app.gql(app.admin(), RUN, json!({ "p": period, "c": customer }))
+        .await["runInvoices"]
+        .clone()
+}
+
+async fn invoice(app: &TestApp, id: &Value) -> Value {
+    app.gql(app.admin(), INVOICE, json!({ "id": id })).await["invoice"].clone()
+}
+
+async fn customer(app: &TestApp, name: &str) -> (String, i64) {
+    let id = app.create_customer(name).await;
+    let numeric = id.parse().unwrap();
+    (id, numeric)
+}
+
+fn cents(v: &Value) -> rust_decimal::Decimal {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+async fn lines_round_once_and_their_records_add_up(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (id, c) = customer(&app, "Rounding").await;
+    // Three half-cents at one price: 0.015 rounds to 0.02 once (not three times 0.01).
+    for day in 1..=3 {
+        record(&app, c, at(day, 9), "US", 1, 5_000, None).await;
+    }
+    // 999 tiny charges of 0.000007: 0.006993, one line of 0.01.
+    for i in 0..999 {
+        record(&app, c, at(4 + i % 20, 10), "CA", 1, 7, None).await;
+    }
+    // 0.125 of carrier fees: 0.13 half away from zero (banker's would be 0.12).
+    record(&app, c, at(5, 8), "GB", 25, 0, Some(5_000)).await;
+    one_time(&app, c, at(6, 0), 500_000_000).await;
+
+    let drafted = run(&app, "2026-10", &id).await;
+    let invoice_id = drafted["invoices"][0]["id"].clone();
+    let shown = invoice(&app, &invoice_id).await;
+    assert_eq!(shown["state"], "DRAFT");
+    assert!(
+        shown["number"].is_null(),
+        "numbers are assigned at issue, not at draft"
+    );
+    let lines = shown["lines"].as_array().unwrap();
+    let by_description = |part: &str| {
+        lines
+            .iter()
+            .find(|l| l["description"].as_str().unwrap().contains(part))
+            .unwrap_or_else(|| panic!("no line with {part}: {lines:?}"))
+            .clone()
+    };
+    let us = by_description(", US,");
+    assert_eq!(
+        (us["quantity"].as_i64(), us["amount"].as_str()),
+        (Some(3), Some("0.02"))
+    );
+    assert_eq!(us["rawAmount"], "0.015000");
+    let ca = by_description(", CA,");
+    assert_eq!(
+        (ca["quantity"].as_i64(), ca["amount"].as_str()),
+        (Some(999), Some("0.01"))
+    );
+    let fees = by_description("pass-through fee");
+    assert_eq!(fees["amount"], "0.13");
+    let setup = by_description("Short code set-up");
+    assert_eq!(setup["amount"], "500.00");
+    let sum: rust_decimal::Decimal = lines.iter().map(|l| cents(&l["amount"])).sum();
+    assert_eq!(
+        cents(&shown["total"]),
+        sum,
+        "the total is the sum of the rounded lines"
+    );
+    assert_eq!(shown["total"], "500.16");
+
+    // Each line's records, rounded, are the line.
+    for line in lines {
+        let mut after: Option<String> = None;
+        let mut total = rust_decimal::Decimal::ZERO;
+        let mut count = 0;
+        loop {
+            let page = app
+                .gql(
+                    app.admin(),
+                    "query($l: ID!, $a: String) { invoiceLineRecords(lineId: $l, first: 100, after: $a) { edges { cursor node { messageId oneTimeChargeId quantity amount } } pageInfo { hasNextPage } } }",
+                    json!({ "l": line["id"], "a": after }),
+                )
+                .await["invoiceLineRecords"]
+                .clone();
+            for edge in page["edges"].as_array().unwrap() {
+                total += cents(&edge["node"]["amount"]);
+                count += 1;
+                after = edge["cursor"].as_str().map(str::to_owned);
+            }
+            if page["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+        }
+        assert_eq!(total, cents(&line["rawAmount"]), "{line}");
+        assert_eq!(
+            backoffice::billing::money::round_to_minor_unit(total, 2),
+            cents(&line["amount"])
+        );
+        assert!(count >= 1, "every line has records: {line}");
+    }
+    app.stop().await;
+}
+
+async fn reruns_replace_drafts_and_leave_issued_invoices_alone(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (id, c) = customer(&app, "Reruns").await;
+    record(&app, c, at(2, 9), "US", 2, 7_900, Some(2_500)).await;
+    let first = run(&app, "2026-10", &id).await;
+    let again = run(&app, "2026-10", &id).await;
+    let invoice_id = first["invoices"][0]["id"].clone();
+    assert_eq!(
+        again["invoices"][0]["id"], invoice_id,
+        "one invoice per customer, period and currency"
+    );
+    let before = invoice(&app, &invoice_id).await;
+    assert_eq!(
+        before["total"], "0.03",
+        "0.0158 of usage and 0.005 of fees, each line rounded"
+    );
+    // A draft follows its records: more, and the re-run shows them.
+    record(&app, c, at(3, 9), "US", 10, 7_900, None).await;
+    run(&app, "2026-10", &id).await;
+    let redrafted = invoice(&app, &invoice_id).await;
+    assert_eq!(
+        redrafted["total"], "0.10",
+        "0.0948 of usage and 0.005 of fees"
+    );
+
+    let issued = app
+        .gql(
+            app.admin(),
+            "mutation($id: ID!) { issueInvoice(id: $id) { state number total } }",
+            json!({ "id": invoice_id }),
+        )
+        .await["issueInvoice"]
+        .clone();
+    assert_eq!(issued["state"], "ISSUED");
+    let year = Utc::now().format("%Y").to_string();
+    assert_eq!(issued["number"], format!("INV-{year}-000001"));
+    let (code, _) = app
+        .gql_error(
+            Some(app.admin()),
+            "mutation($id: ID!) { issueInvoice(id: $id) { state } }",
+            json!({ "id": invoice_id }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT", "an issued invoice is not issued again");
+
+    // A late record of October, after October was issued: October stays as it was; November
+    // bills it, flagged late.
+    record(&app, c, at(20, 9), "US", 1, 10_000, None).await;
+    let rerun = run(&app, "2026-10", &id).await;
+    assert_eq!(rerun["invoices"][0]["state"], "ISSUED");
+    let after = invoice(&app, &invoice_id).await;
+    assert_eq!(after["total"], issued["total"]);
+    assert_eq!(after["lines"], invoice(&app, &invoice_id).await["lines"]);
+    assert_eq!(
+        after["lines"].as_array().unwrap().len(),
+        redrafted["lines"].as_array().unwrap().len()
+    );
+    record(
+        &app,
+        c,
+        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
+        "US",
+        1,
+        7_900,
+        None,
+    )
+    .await;
+    let november = run(&app, "2026-11", &id).await;
+    let next = invoice(&app, &november["invoices"][0]["id"]).await;
+    let late: Vec<&Value> = next["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["late"] == true)
+        .collect();
+    assert_eq!(late.len(), 1, "{next}");
+    assert_eq!(late[0]["amount"], "0.01");
+    assert!(late[0]["description"].as_str().unwrap().contains("late"));
+    assert_eq!(
+        next["total"], "0.02",
+        "November's own record and October's late one"
+    );
+    app.stop().await;
+}
+
+async fn concurrent_runs_make_one_invoice_and_concurrent_issues_gap_free_numbers(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (id, c) = customer(&app, "Concurrent").await;
+    record(&app, c, at(2, 9), "US", 1, 7_900, None).await;
+    let (a, b) = tokio::join!(run(&app, "2026-10", &id), run(&app, "2026-10", &id));
+    assert_eq!(
+        a["invoices"][0]["id"], b["invoices"][0]["id"],
+        "two runs at once make one invoice"
+    );
+    let all = app
+        .gql(
+            app.admin(),
+            "{ invoices(first: 100) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(all["invoices"]["nodes"].as_array().unwrap().len(), 1);
+
+    let mut drafts = vec![a["invoices"][0]["id"].clone()];
+    for n in 0..5 {
+        let (other, oc) = customer(&app, &format!("Customer {n}")).await;
+        record(&app, oc, at(3, 9), "US", 1, 7_900, None).await;
+        drafts.push(run(&app, "2026-10", &other).await["invoices"][0]["id"].clone());
+    }
+    let issues = drafts.iter().map(|id| {
+        app.gql(
+            app.admin(),
+            "mutation($id: ID!) { issueInvoice(id: $id) { number } }",
+            json!({ "id": id }),
+        )
+    });
+    let mut numbers: Vec<String> = futures_util::future::join_all(issues)
+        .await
+        .into_iter()
+        .map(|r| r["issueInvoice"]["number"].as_str().unwrap().to_owned())
+        .collect();
+    numbers.sort();
+    let year = Utc::now().format("%Y").to_string();
+    let expected: Vec<String> = (1..=6).map(|n| format!("INV-{year}-{n:06}")).collect();
+    assert_eq!(numbers, expected, "gap-free and never reused");
+    app.stop().await;
+}
+
+async fn credit_notes_reduce_the_balance_and_a_full_one_voids(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (id, c) = customer(&app, "Credits").await;
+    record(&app, c, at(2, 9), "US", 100, 79_000, None).await; // 7.90
+    one_time(&app, c, at(3, 0), 100_000_000).await; // 100.00
+    let drafted = run(&app, "2026-10", &id).await;
+    let invoice_id = drafted["invoices"][0]["id"].clone();
+    const CREDIT: &str =
+        "mutation($input: CreditNoteInput!) { createCreditNote(input: $input) { number amount } }";
+    let (code, _) = app
+        .gql_error(
+            Some(app.admin()),
+            CREDIT,
+            json!({ "input": { "invoiceId": invoice_id, "reason": "x", "full": true } }),
+        )
+        .await;
+    assert_eq!(code, "CONFLICT", "a draft is not credited");
+    app.gql(
+        app.admin(),
+        "mutation($id: ID!) { issueInvoice(id: $id) { number } }",
+        json!({ "id": invoice_id }),
+    )
+    .await;
+    let issued = invoice(&app, &invoice_id).await;
+    assert_eq!(
+        (issued["total"].as_str(), issued["balance"].as_str()),
+        (Some("107.90"), Some("107.90"))
+    );
+
+    let year = Utc::now().format("%Y").to_string();
+    let by_amount = app
+        .gql(app.admin(), CREDIT, json!({ "input": { "invoiceId": invoice_id, "reason": "Goodwill", "amount": "10.50" } }))
+        .await;
+    assert_eq!(
+        by_amount["createCreditNote"]["number"],
+        format!("CN-{year}-000001")
+    );
+    let (code, error) = app
+        .gql_error(
+            Some(app.admin()),
+            CREDIT,
+            json!({ "input": { "invoiceId": invoice_id, "reason": "Too much", "amount": "500" } }),
+        )
+        .await;
+    assert_eq!(code, "VALIDATION");
+    assert_eq!(error["extensions"]["fields"][0]["field"], "amount");
+    let usage_line = issued["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["section"] == "messages")
+        .unwrap()["id"]
+        .clone();
+    let by_line = app
+        .gql(app.admin(), CREDIT, json!({ "input": { "invoiceId": invoice_id, "reason": "Messages in error", "lineIds": [usage_line] } }))
+        .await;
+    assert_eq!(by_line["createCreditNote"]["amount"], "7.90");
+    let partly = invoice(&app, &invoice_id).await;
+    assert_eq!(
+        (partly["state"].as_str(), partly["balance"].as_str()),
+        (Some("ISSUED"), Some("89.50"))
+    );
+    assert_eq!(
+        partly["total"], "107.90",
+        "the invoice itself never changes"
+    );
+    let full = app
+        .gql(app.admin(), CREDIT, json!({ "input": { "invoiceId": invoice_id, "reason": "Cancelled contract", "full": true } }))
+        .await;
+    assert_eq!(
+        full["createCreditNote"]["number"],
+        format!("CN-{year}-000003")
+    );
+    assert_eq!(full["createCreditNote"]["amount"], "89.50");
+    let voided = invoice(&app, &invoice_id).await;
+    assert_eq!(
+        (voided["state"].as_str(), voided["balance"].as_str()),
+        (Some("VOID"), Some("0.00"))
+    );
+    assert_eq!(voided["creditNotes"].as_array().unwrap().len(), 3);
+    app.stop().await;
+}
+
+async fn documents_follow_the_api_authorization(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (id, c) = customer(&app, "Documents").await;
+    let message_id = record(&app, c, at(2, 9), "US", 3, 7_900, Some(2_500)).await;
+    let invoice_id = run(&app, "2026-10", &id).await["invoices"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, own_key) = app.create_key("customer", Some(&id)).await;
+    let (other, _) = customer(&app, "Someone else").await;
+    let (_, other_key) = app.create_key("customer", Some(&other)).await;
+    let (_, compliance_key) = app.create_key("compliance", None).await;
+    let get = |path: String, key: Option<String>| {
+        let app = &app;
+        async move {
+            let mut request = app.client.get(app.url(&path));
+            if let Some(key) = key {
+                request = request.bearer_auth(key);
+            }
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    let csv_path = format!("/invoices/{invoice_id}.csv");
+    assert_eq!(get(csv_path.clone(), None).await.0, 401);
+    assert_eq!(get(csv_path.clone(), Some(compliance_key)).await.0, 403);
+    assert_eq!(
+        get(csv_path.clone(), Some(own_key.clone())).await.0,
+        404,
+        "a draft is not the customer's to see"
+    );
+    let (status, body) = get(csv_path.clone(), Some(app.admin().to_owned())).await;
+    assert_eq!(status, 200);
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2, "{body}");
+    assert_eq!(&rows[0][9], "0.02", "3 x 0.0079 = 0.0237");
+
+    app.gql(
+        app.admin(),
+        "mutation($id: ID!) { issueInvoice(id: $id) { number } }",
+        json!({ "id": invoice_id }),
+    )
+    .await;
+    assert_eq!(
+        get(csv_path.clone(), Some(own_key.clone())).await.0,
+        200,
+        "its own issued invoice"
+    );
+    assert_eq!(get(csv_path.clone(), Some(other_key)).await.0, 404);
+    let shown = invoice(&app, &json!(invoice_id)).await;
+    let line = shown["lines"][0]["id"].as_str().unwrap();
+    let (status, records) = get(
+        format!("/invoices/{invoice_id}/lines/{line}.csv"),
+        Some(own_key),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(records.contains(&message_id), "{records}");
+    app.stop().await;
+}
+
+async fn the_cli_runs_issues_and_renders(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let (_, c) = customer(&app, "Cli").await;
+    record(&app, c, at(2, 9), "US", 1, 7_900, None).await;
+    let cli = |args: &[&str]| {
+        let mut all = vec!["--database-url", app.db_url()];
+        all.extend_from_slice(args);
+        Command::new(env!("CARGO_BIN_EXE_backoffice"))
+            .args(all)
+            .output()
+            .unwrap()
+    };
+    let output = cli(&["invoices", "run", "--period", "2026-10", "--json"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let drafted: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let drafted = drafted.as_array().unwrap();
+    assert_eq!(drafted.len(), 1);
+    assert_eq!(drafted[0]["state"], "draft");
+    assert_eq!(drafted[0]["total"], "0.01");
+    assert_eq!(drafted[0]["customer"], c);
+    let id = drafted[0]["id"].to_string();
+    let output = cli(&["invoices", "issue", &id, "--json"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let issued: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(issued["number"].as_str().unwrap().starts_with("INV-"));
+    let again = cli(&["invoices", "issue", &id, "--json"]);
+    assert!(!again.status.success(), "issuing twice fails");
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr).lines().count(),
+        1,
+        "with a one-line reason"
+    );
+    let out = tempfile::NamedTempFile::new().unwrap();
+    let output = cli(&[
+        "invoices",
+        "render",
+        &id,
+        "--format",
+        "csv",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let csv = std::fs::read_to_string(out.path()).unwrap();
+    assert!(csv.contains(issued["number"].as_str().unwrap()), "{csv}");
+    let bad = cli(&["invoices", "run", "--period", "2026-13"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--period"));
+    app.stop().await;
+}
