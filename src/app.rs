@@ -69,6 +69,7 @@ impl App {
         }
         drop(carrier_events);
         let (vasp_posts, vasp_queue) = mpsc::channel(4096);
+        let mailer = Arc::new(crate::mail::Mailer::new(&settings.mail).context("setting up mail")?);
         let gateway = Arc::new(Gateway {
             db: db.clone(),
             snapshot: SnapshotCell::new(snapshot),
@@ -87,7 +88,12 @@ impl App {
             vasp_posts,
         });
         let state = HttpState {
-            schema: crate::graphql::build_schema(db.clone(), settings, Arc::clone(&gateway)),
+            schema: crate::graphql::build_schema(
+                db.clone(),
+                settings,
+                Arc::clone(&gateway),
+                Arc::clone(&mailer),
+            ),
             db: db.clone(),
             admin_token: settings.auth.admin_token.clone().filter(|t| !t.is_empty()),
             metrics,
@@ -96,6 +102,7 @@ impl App {
                 verified: Default::default(),
             }),
             mm7_max_bytes: settings.mms.max_request_bytes,
+            billing: settings.billing.clone(),
         };
         let listener = std::net::TcpListener::bind(&settings.http.addr)
             .with_context(|| format!("binding HTTP to {}", settings.http.addr))?;

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod mail;
 pub mod messaging;
 pub mod metrics;
 pub mod mm7;

@@ -88,8 +88,8 @@ enum InvoicesCommand {
     /// Writes an invoice's document.
     Render {
         id: i64,
-        /// csv (the lines).
-        #[arg(long, default_value = "csv")]
+        /// pdf, csv (the lines) or xlsx.
+        #[arg(long, default_value = "pdf")]
         format: String,
         #[arg(long)]
         out: PathBuf,
@@ -340,7 +340,7 @@ fn invoice_json(i: &backoffice::db::entities::invoice::Model) -> serde_json::Val
 }
 
 async fn invoices(settings: &Settings, command: InvoicesCommand) -> anyhow::Result<()> {
-    use backoffice::billing::{documents, invoice_store, invoicing::Period};
+    use backoffice::billing::{delivery, invoice_store, invoicing::Period};
     let db = backoffice::db::connect(&settings.database).await?;
     backoffice::db::migrate(&db).await?;
     let outcome = async {
@@ -375,6 +375,11 @@ async fn invoices(settings: &Settings, command: InvoicesCommand) -> anyhow::Resu
             }
             InvoicesCommand::Issue { id, json } => {
                 let issued = invoice_store::issue(&db, &settings.billing, id).await?;
+                let mailer = backoffice::mail::Mailer::new(&settings.mail)?;
+                let emailed = delivery::email(&db, &mailer, &settings.billing, &issued).await?;
+                if emailed.outcome != "sent" {
+                    eprintln!("warning: issued, but not emailed: {}", emailed.reference);
+                }
                 if json {
                     println!("{}", invoice_json(&issued));
                 } else {
@@ -393,10 +398,10 @@ async fn invoices(settings: &Settings, command: InvoicesCommand) -> anyhow::Resu
                     .one(&db)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("no invoice {id}"))?;
-                let bytes = match format.as_str() {
-                    "csv" => documents::lines_csv(&invoice, &invoice_store::lines(&db, id).await?),
-                    other => anyhow::bail!("--format: {other:?} is not csv"),
-                };
+                let format = delivery::Format::parse(&format).ok_or_else(|| {
+                    anyhow::anyhow!("--format: {format:?} is not pdf, csv or xlsx")
+                })?;
+                let bytes = delivery::render(&db, &settings.billing, &invoice, format).await?;
                 std::fs::write(&out, bytes)
                     .with_context(|| format!("writing {}", out.display()))?;
                 Ok(())

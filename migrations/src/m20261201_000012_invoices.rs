@@ -94,6 +94,17 @@ enum CreditNoteLines {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
+enum InvoiceEmails {
+    Table,
+    Id,
+    InvoiceId,
+    Recipient,
+    SentAt,
+    Outcome,
+    Reference,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
 enum InvoiceRuns {
     Table,
     Id,
@@ -279,6 +290,36 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        use InvoiceEmails as E;
+        manager
+            .create_table(
+                Table::create()
+                    .table(E::Table)
+                    .col(big_integer(E::Id).auto_increment().primary_key())
+                    .col(big_integer(E::InvoiceId))
+                    .col(string_len(E::Recipient, 320))
+                    .col(timestamp_with_time_zone(E::SentAt))
+                    .col(string_len(E::Outcome, 8))
+                    .col(text(E::Reference))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_invoice_emails_invoice")
+                            .from(E::Table, E::InvoiceId)
+                            .to(I::Table, I::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_invoice_emails_invoice")
+                    .table(E::Table)
+                    .col(E::InvoiceId)
+                    .to_owned(),
+            )
+            .await?;
         use InvoiceRuns as R;
         manager
             .create_table(
@@ -302,6 +343,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             InvoiceRuns::Table.into_iden(),
+            InvoiceEmails::Table.into_iden(),
             CreditNoteLines::Table.into_iden(),
             CreditNotes::Table.into_iden(),
             InvoiceSequences::Table.into_iden(),

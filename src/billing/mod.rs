@@ -3,10 +3,12 @@
 
 pub mod carrier_fees;
 pub mod csv;
+pub mod delivery;
 pub mod documents;
 pub mod invoice_store;
 pub mod invoicing;
 pub mod money;
+pub mod pdf;
 pub mod quote;
 pub mod rate_store;
 pub mod rating;

@@ -18,7 +18,7 @@ use crate::billing::money::{from_micros, Money};
 use crate::billing::rating::{Direction, MessageKind};
 use crate::compliance::numbers::NumberKind;
 use crate::config::BillingSettings;
-use crate::db::entities::{credit_note, invoice, invoice_line, invoice_run};
+use crate::db::entities::{credit_note, invoice, invoice_email, invoice_line, invoice_run};
 use crate::db::page::{self, Direction as PageDirection};
 use crate::error::AppError;
 
@@ -100,9 +100,45 @@ impl Invoice {
             .collect())
     }
     /// Where its documents are served (with the same authorization as the API).
+    async fn pdf_url(&self) -> String {
+        format!("/invoices/{}.pdf", self.0.id)
+    }
     async fn csv_url(&self) -> String {
         format!("/invoices/{}.csv", self.0.id)
     }
+    async fn xlsx_url(&self) -> String {
+        format!("/invoices/{}.xlsx", self.0.id)
+    }
+    /// Each time it was emailed to the customer's billing address.
+    async fn emails(&self, ctx: &Context<'_>) -> Result<Vec<InvoiceEmail>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(invoice_email::Entity::find()
+            .filter(invoice_email::Column::InvoiceId.eq(self.0.id))
+            .order_by_asc(invoice_email::Column::Id)
+            .all(db)
+            .await
+            .map_err(AppError::from)
+            .gql()?
+            .into_iter()
+            .map(|e| InvoiceEmail {
+                recipient: e.recipient,
+                sent_at: e.sent_at,
+                outcome: e.outcome,
+                reference: e.reference,
+            })
+            .collect())
+    }
+}
+
+/// An invoice sent by email.
+#[derive(SimpleObject)]
+pub struct InvoiceEmail {
+    pub recipient: String,
+    pub sent_at: DateTime<Utc>,
+    /// `sent` or `failed`.
+    pub outcome: String,
+    /// The outbox file or SMTP answer, or why it failed.
+    pub reference: String,
 }
 
 /// One invoice line.
@@ -481,13 +517,18 @@ impl InvoiceMutation {
         })
     }
 
-    /// Issues a draft: numbered, immutable from now on.
+    /// Issues a draft: numbered, immutable from now on, and its PDF emailed to the
+    /// customer's billing address (recorded in `emails`; a failed send does not undo it).
     #[graphql(guard = "RoleGuard::new(FINANCE)")]
     async fn issue_invoice(&self, ctx: &Context<'_>, id: ID) -> Result<Invoice> {
         let db = ctx.data::<DatabaseConnection>()?;
         let settings = ctx.data::<BillingSettings>()?;
+        let mailer = ctx.data::<std::sync::Arc<crate::mail::Mailer>>()?;
         let id = parse_id(&id, "id")?;
         let issued = invoice_store::issue(db, settings, id).await.gql()?;
+        if let Err(e) = crate::billing::delivery::email(db, mailer, settings, &issued).await {
+            tracing::warn!(error = %e, "issued invoice not emailed");
+        }
         crate::audit::record(
             db,
             caller(ctx)?,

@@ -82,9 +82,11 @@ pub fn build_schema(
     db: DatabaseConnection,
     settings: &Settings,
     gateway: std::sync::Arc<crate::smpp::gateway::Gateway>,
+    mailer: std::sync::Arc<crate::mail::Mailer>,
 ) -> AppSchema {
     schema_builder()
         .data(db)
+        .data(mailer)
         .data(std::sync::Arc::clone(&gateway.sessions))
         .data(gateway)
         .data(settings.throttle.clone())

@@ -1,7 +1,7 @@
 //! Invoice documents over HTTP, with the same authorization as GraphQL: a bearer key of
 //! finance, admin or an account manager reads any invoice; a customer key its own issued
-//! ones. `/invoices/{id}.csv` (the lines) and `/invoices/{id}/lines/{line}.csv` (a line's
-//! records, the drill-down).
+//! ones. `/invoices/{id}.pdf`, `.csv` and `.xlsx`, and `/invoices/{id}/lines/{line}.csv` (a
+//! line's records, the drill-down).
 
 use actix_web::http::header::{AUTHORIZATION, CONTENT_DISPOSITION};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -9,7 +9,8 @@ use sea_orm::EntityTrait;
 
 use super::HttpState;
 use crate::auth::keys;
-use crate::billing::documents::{lines_csv, records_csv};
+use crate::billing::delivery::{file_stem, render, Format};
+use crate::billing::documents::records_csv;
 use crate::billing::invoice_store;
 use crate::billing::invoicing::InvoiceState;
 use crate::db::entities::{invoice, invoice_line};
@@ -66,9 +67,9 @@ async fn readable(
     }
 }
 
-fn csv_file(name: String, body: Vec<u8>) -> HttpResponse {
+fn file(name: String, content_type: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
+        .content_type(content_type)
         .insert_header((
             CONTENT_DISPOSITION,
             format!("attachment; filename=\"{name}\""),
@@ -76,32 +77,34 @@ fn csv_file(name: String, body: Vec<u8>) -> HttpResponse {
         .body(body)
 }
 
-fn file_name(invoice: &invoice::Model) -> String {
-    invoice
-        .number
-        .clone()
-        .unwrap_or_else(|| format!("draft-{}-{}", invoice.customer_id, invoice.period))
-}
-
-pub async fn invoice_csv(
+/// `/invoices/{id}.pdf`, `.csv` or `.xlsx`.
+pub async fn invoice_document(
     state: web::Data<HttpState>,
     request: HttpRequest,
-    path: web::Path<i64>,
+    path: web::Path<(i64, String)>,
 ) -> HttpResponse {
-    let invoice = match readable(&state, &request, path.into_inner()).await {
+    let (id, format) = path.into_inner();
+    let Some(format) = Format::parse(&format) else {
+        return refused(
+            actix_web::http::StatusCode::NOT_FOUND,
+            "documents are .pdf, .csv or .xlsx",
+        );
+    };
+    let invoice = match readable(&state, &request, id).await {
         Ok(invoice) => invoice,
         Err(refusal) => return refusal,
     };
-    match invoice_store::lines(&state.db, invoice.id).await {
-        Ok(lines) => csv_file(
-            format!("{}.csv", file_name(&invoice)),
-            lines_csv(&invoice, &lines),
+    match render(&state.db, &state.billing, &invoice, format).await {
+        Ok(bytes) => file(
+            format!("{}.{}", file_stem(&invoice), format.extension()),
+            format.content_type(),
+            bytes,
         ),
         Err(e) => {
-            tracing::error!(error = %e, "invoice lines unreadable");
+            tracing::error!(error = %e, "invoice document not rendered");
             refused(
                 actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-                "the database is unavailable",
+                "the document cannot be rendered now",
             )
         }
     }
@@ -148,8 +151,9 @@ pub async fn line_records_csv(
             }
         }
     }
-    csv_file(
-        format!("{}-line-{}.csv", file_name(&invoice), line.seq),
+    file(
+        format!("{}-line-{}.csv", file_stem(&invoice), line.seq),
+        Format::Csv.content_type(),
         records_csv(&line, &records),
     )
 }

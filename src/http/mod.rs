@@ -25,6 +25,8 @@ pub struct HttpState {
     pub mm7: web::Data<crate::mm7::server::Mm7State>,
     /// The largest MM7 request body.
     pub mm7_max_bytes: usize,
+    /// The operator's details on invoice documents.
+    pub billing: crate::config::BillingSettings,
 }
 
 /// Builds the actix application for one worker.
@@ -84,7 +86,10 @@ pub fn app(
                 .app_data(mm7_limit)
                 .route(web::post().to(crate::mm7::server::endpoint)),
         )
-        .route("/invoices/{id}.csv", web::get().to(documents::invoice_csv))
+        .route(
+            "/invoices/{id}.{format}",
+            web::get().to(documents::invoice_document),
+        )
         .route(
             "/invoices/{id}/lines/{line}.csv",
             web::get().to(documents::line_records_csv),

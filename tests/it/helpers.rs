@@ -130,6 +130,11 @@ pub fn test_settings(db_url: &str) -> Settings {
         ..Settings::default()
     };
     settings.auth.admin_token = Some(format!("admin-{}", uuid::Uuid::new_v4().simple()));
+    // Each test its own mail outbox.
+    settings.mail.outbox_dir = std::env::temp_dir().join(format!(
+        "backoffice-outbox-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
     settings
 }
 

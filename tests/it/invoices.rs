@@ -23,6 +23,7 @@ on_both_databases!(
     credit_notes_reduce_the_balance_and_a_full_one_voids,
     documents_follow_the_api_authorization,
     the_cli_runs_issues_and_renders,
+    documents_render_the_same_bytes_and_issuing_emails_the_pdf,
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -507,6 +508,7 @@ async fn the_cli_runs_issues_and_renders(backend: Backend) {
         all.extend_from_slice(args);
         Command::new(env!("CARGO_BIN_EXE_backoffice"))
             .args(all)
+            .env("BACKOFFICE_MAIL__OUTBOX_DIR", &app.settings.mail.outbox_dir)
             .output()
             .unwrap()
     };
@@ -555,8 +557,191 @@ async fn the_cli_runs_issues_and_renders(backend: Backend) {
     );
     let csv = std::fs::read_to_string(out.path()).unwrap();
     assert!(csv.contains(issued["number"].as_str().unwrap()), "{csv}");
+    let pdf = tempfile::NamedTempFile::new().unwrap();
+    let output = cli(&[
+        "invoices",
+        "render",
+        &id,
+        "--out",
+        pdf.path().to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        std::fs::read(pdf.path()).unwrap().starts_with(b"%PDF"),
+        "PDF by default"
+    );
+    let emailed = std::fs::read_dir(&app.settings.mail.outbox_dir)
+        .unwrap()
+        .count();
+    assert_eq!(emailed, 1, "issuing from the CLI emails the PDF too");
     let bad = cli(&["invoices", "run", "--period", "2026-13"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--period"));
+    app.stop().await;
+}
+
+/// A minimal SMTP server of the test's own: every message's DATA, in order.
+async fn smtp_server() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let (seen, received) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 test-smtp ESMTP\r\n").await;
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            let _ = seen.send(data.take().unwrap());
+                            let _ = write.write_all(b"250 2.0.0 queued\r\n").await;
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_ascii_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 test-smtp\r\n",
+                        "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 OK\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        }
+                        _ => b"502 not implemented\r\n",
+                    };
+                    let _ = write.write_all(answer).await;
+                }
+            });
+        }
+    });
+    (url, received)
+}
+
+async fn documents_render_the_same_bytes_and_issuing_emails_the_pdf(backend: Backend) {
+    let Some(mut app) = spawn_app(backend).await else {
+        return;
+    };
+    let (id, c) = customer(&app, "Paper Co").await;
+    record(&app, c, at(2, 9), "US", 40, 7_900, Some(2_500)).await;
+    one_time(&app, c, at(3, 0), 500_000_000).await;
+    let invoice_id = run(&app, "2026-10", &id).await["invoices"][0]["id"].clone();
+    let issued = app
+        .gql(app.admin(), "mutation($id: ID!) { issueInvoice(id: $id) { number total emails { recipient outcome reference } } }", json!({ "id": invoice_id }))
+        .await["issueInvoice"]
+        .clone();
+    let number = issued["number"].as_str().unwrap().to_owned();
+    assert_eq!(
+        issued["total"], "500.42",
+        "40 x 0.0079 = 0.316 -> 0.32; fees 0.10; set-up 500"
+    );
+    let email = &issued["emails"][0];
+    assert_eq!(
+        (email["recipient"].as_str(), email["outcome"].as_str()),
+        (Some("billing@example.com"), Some("sent")),
+        "{issued}"
+    );
+    let outbox: Vec<_> = std::fs::read_dir(&app.settings.mail.outbox_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(outbox.len(), 1, "{outbox:?}");
+    let eml = std::fs::read_to_string(&outbox[0]).unwrap();
+    assert!(eml.contains("To: billing@example.com"), "{eml}");
+    assert!(
+        eml.contains(&format!("filename=\"{number}.pdf\"")),
+        "the PDF is attached"
+    );
+
+    let get = |path: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .client
+                .get(app.url(&path))
+                .bearer_auth(app.admin())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 200, "{path}");
+            response.bytes().await.unwrap().to_vec()
+        }
+    };
+    let pdf = get(format!("/invoices/{}.pdf", invoice_id.as_str().unwrap())).await;
+    assert!(pdf.starts_with(b"%PDF"));
+    let again = get(format!("/invoices/{}.pdf", invoice_id.as_str().unwrap())).await;
+    assert_eq!(
+        pdf, again,
+        "re-rendering an issued invoice gives the same bytes"
+    );
+    let text = pdf_extract::extract_text_from_mem(&pdf).unwrap();
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&number), "{flat}");
+    assert!(flat.contains("Short code set-up"), "{flat}");
+    assert!(flat.contains("500.42"), "the total: {flat}");
+    assert!(flat.contains("Paper Co"), "{flat}");
+    assert!(flat.contains("exclude taxes"), "{flat}");
+
+    let xlsx = get(format!("/invoices/{}.xlsx", invoice_id.as_str().unwrap())).await;
+    use calamine::Reader as _;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][6], "Amount");
+    let total_row = rows.iter().find(|r| r[2] == "Total").expect("a total row");
+    assert_eq!(total_row[6], "500.42");
+
+    // Over SMTP once configured: a real SMTP conversation with the test's server.
+    let (smtp_url, mut received) = smtp_server().await;
+    app.restart(|s| s.mail.smtp_url = Some(smtp_url)).await;
+    record(
+        &app,
+        c,
+        Utc.with_ymd_and_hms(2026, 11, 3, 9, 0, 0).unwrap(),
+        "US",
+        1,
+        7_900,
+        None,
+    )
+    .await;
+    let november = run(&app, "2026-11", &id).await["invoices"][0]["id"].clone();
+    let sent = app
+        .gql(
+            app.admin(),
+            "mutation($id: ID!) { issueInvoice(id: $id) { number emails { outcome reference } } }",
+            json!({ "id": november }),
+        )
+        .await["issueInvoice"]
+        .clone();
+    assert_eq!(sent["emails"][0]["outcome"], "sent", "{sent}");
+    let message = tokio::time::timeout(std::time::Duration::from_secs(10), received.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(message.contains("To: billing@example.com"), "{message}");
+    assert!(
+        message.contains(&format!("{}.pdf", sent["number"].as_str().unwrap())),
+        "{message}"
+    );
     app.stop().await;
 }

@@ -17,6 +17,7 @@ pub mod delivery_daily;
 pub mod delivery_times;
 pub mod forecast;
 pub mod invoice;
+pub mod invoice_email;
 pub mod invoice_line;
 pub mod invoice_run;
 pub mod invoice_sequence;
