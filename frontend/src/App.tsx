@@ -7,6 +7,8 @@ import { homeFor } from './lib/access';
 import { CustomerDetail } from './pages/CustomerDetail';
 import { EditCustomer, NewCustomer } from './pages/CustomerForm';
 import { CustomersList } from './pages/CustomersList';
+import { InvoiceDetail } from './pages/InvoiceDetail';
+import { Invoices } from './pages/Invoices';
 import { MessageDetail } from './pages/MessageDetail';
 import { MessagesList } from './pages/MessagesList';
 import { NotFound } from './pages/NotFound';
@@ -68,6 +70,8 @@ export function App() {
             </Suspense>
           }
         />
+        <Route path="invoices" element={<Invoices />} />
+        <Route path="invoices/:id" element={<InvoiceDetail />} />
         <Route path="preview" element={<Preview />} />
         <Route path="*" element={<NotFound />} />
       </Route>

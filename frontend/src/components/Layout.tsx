@@ -6,6 +6,7 @@ import {
   IconChartBar,
   IconChartLine,
   IconClipboardCheck,
+  IconFileInvoice,
   IconInbox,
   IconLogout,
   IconMessage2Bolt,
@@ -25,6 +26,7 @@ const ICONS: Record<NavIcon, typeof IconUsers> = {
   analytics: IconChartBar,
   useCases: IconClipboardCheck,
   ratio: IconChartLine,
+  invoices: IconFileInvoice,
   preview: IconMessage2Bolt,
   api: IconApi,
 };

@@ -4,7 +4,16 @@ import { can, homeFor, navFor } from './access';
 describe('navFor', () => {
   it('gives staff the customer list and no account link', () => {
     const labels = navFor('FINANCE', null).map((n) => n.label);
-    expect(labels).toEqual(['Customers', 'Numbers & senders', 'Messages', 'Analytics', 'AT&T MMS ratio', 'Message preview']);
+    expect(labels).toEqual(['Customers', 'Numbers & senders', 'Messages', 'Analytics', 'AT&T MMS ratio', 'Invoices', 'Message preview']);
+  });
+  it('gives invoices to finance, admins, account managers and customers; only finance and admins write them', () => {
+    for (const role of ['ADMIN', 'FINANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
+      expect(navFor(role, role === 'CUSTOMER' ? '7' : null).map((n) => n.to)).toContain('/invoices');
+      expect(can(role, 'invoice.read')).toBe(true);
+      expect(can(role, 'invoice.write')).toBe(role === 'ADMIN' || role === 'FINANCE');
+    }
+    expect(navFor('COMPLIANCE', null).map((n) => n.to)).not.toContain('/invoices');
+    expect(can('COMPLIANCE', 'invoice.write')).toBe(false);
   });
   it('gives every role that may query messages the Messages page', () => {
     for (const role of ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {

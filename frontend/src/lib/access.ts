@@ -17,7 +17,9 @@ export type Action =
   | 'carrier.read'
   | 'usecase.decide'
   | 'ratio.read'
-  | 'ratio.check';
+  | 'ratio.check'
+  | 'invoice.read'
+  | 'invoice.write';
 
 const ALL: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'];
 const STAFF: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER'];
@@ -49,6 +51,11 @@ const ACTIONS: Record<Action, readonly Role[]> = {
   'ratio.read': ALL,
   // `checkMmsRatios`: admins only.
   'ratio.check': ['ADMIN'],
+  // `invoices`, `invoice`, `invoiceLineRecords` and the documents over HTTP: the service's
+  // INVOICE_READERS; a customer key sees its own issued (or void) invoices, never drafts.
+  'invoice.read': ['ADMIN', 'FINANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'],
+  // `runInvoices`, `issueInvoice`, `createCreditNote` and `invoiceRuns`: the service's FINANCE.
+  'invoice.write': ['ADMIN', 'FINANCE'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -63,6 +70,7 @@ export type NavIcon =
   | 'analytics'
   | 'useCases'
   | 'ratio'
+  | 'invoices'
   | 'preview'
   | 'api';
 
@@ -121,6 +129,13 @@ const NAV: readonly NavEntry[] = [
     icon: 'ratio',
     description: 'Outgoing to incoming MMS per 90-day cycle',
     roles: ACTIONS['ratio.read'],
+  },
+  {
+    label: 'Invoices',
+    to: '/invoices',
+    icon: 'invoices',
+    description: 'Monthly invoices, credit notes and documents',
+    roles: ACTIONS['invoice.read'],
   },
   {
     label: 'Message preview',
