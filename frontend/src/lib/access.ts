@@ -134,7 +134,7 @@ const NAV: readonly NavEntry[] = [
     label: 'Invoices',
     to: '/invoices',
     icon: 'invoices',
-    description: 'Monthly invoices, credit notes and documents',
+    description: 'Monthly invoices, balances and documents',
     roles: ACTIONS['invoice.read'],
   },
   {

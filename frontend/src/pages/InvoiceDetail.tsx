@@ -174,7 +174,7 @@ function Stat({ label, children, testId }: { label: string; children: ReactNode;
       <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
         {label}
       </Text>
-      <Text size="lg" fw={650} mt={2} component="div" data-testid={testId}>
+      <Text size="md" fw={650} mt={2} component="div" style={{ whiteSpace: 'nowrap' }} data-testid={testId}>
         {children}
       </Text>
     </Card>
@@ -242,12 +242,12 @@ export function InvoiceDetail() {
         <Stack gap="md">
           <SimpleGrid cols={{ base: 2, sm: 3, lg: 6 }} spacing="sm">
             <Stat label="Number" testId="invoice-detail-number">
-              <Text ff={invoice.number ? 'monospace' : undefined} fw={650} size="lg">
+              <Text ff={invoice.number ? 'monospace' : undefined} fw={650} size="md">
                 {invoiceNumber(invoice.number)}
               </Text>
             </Stat>
             <Stat label="State">
-              <InvoiceStateBadge state={invoice.state} size="lg" data-testid="invoice-detail-state" />
+              <InvoiceStateBadge state={invoice.state} size="md" data-testid="invoice-detail-state" />
             </Stat>
             <Stat label="Period" testId="invoice-detail-period">
               {periodLabel(invoice.period)}
@@ -262,12 +262,12 @@ export function InvoiceDetail() {
               )}
             </Stat>
             <Stat label="Total" testId="invoice-detail-total">
-              <Text ff="monospace" fw={650} size="lg">
+              <Text ff="monospace" fw={650} size="md">
                 {formatMoney(invoice.total, invoice.currency)}
               </Text>
             </Stat>
             <Stat label="Balance" testId="invoice-detail-balance">
-              <Text ff="monospace" fw={650} size="lg">
+              <Text ff="monospace" fw={650} size="md">
                 {formatMoney(invoice.balance, invoice.currency)}
               </Text>
             </Stat>
@@ -351,9 +351,15 @@ function Lines({ invoice }: { invoice: Invoice }) {
                   <Table.Th w={36} />
                   <Table.Th w={40}>#</Table.Th>
                   <Table.Th>Description</Table.Th>
-                  <Table.Th ta="right">Quantity</Table.Th>
-                  <Table.Th ta="right">Unit price</Table.Th>
-                  <Table.Th ta="right">Amount</Table.Th>
+                  <Table.Th ta="right" w={100}>
+                    Quantity
+                  </Table.Th>
+                  <Table.Th ta="right" w={130}>
+                    Unit price
+                  </Table.Th>
+                  <Table.Th ta="right" w={150}>
+                    Amount
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
