@@ -214,6 +214,31 @@ describe('invoice pages', () => {
     await screenshot(page, '22-invoice-credited');
   });
 
+  it('shows a customer key its issued invoice, read-only', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const created = await server.graphql(
+      'mutation { createApiKey(input: { name: "e2e invoices", role: CUSTOMER, customerId: "1" }) { secret } }',
+    );
+    await signIn(page, server.baseUrl, created.data.createApiKey.secret);
+    await page.getByTestId('role-badge').getByText('Customer').waitFor();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: /^Invoices/ }).click();
+    await page.waitForURL('**/invoices');
+    const row = page.getByTestId('invoices-table').getByTestId(`invoice-${invoiceId}`);
+    await row.waitFor();
+    assert.equal(await row.getByTestId('invoice-number').innerText(), number);
+    // No run form, no customer picker.
+    assert.equal(await page.getByTestId('run-invoices').count(), 0);
+    assert.equal(await page.getByTestId('invoices-customer').count(), 0);
+    await row.getByTestId('invoice-number').click();
+    await page.getByRole('heading', { name: `Invoice ${number}` }).waitFor();
+    await page.getByTestId('credit-notes').getByTestId('credit-note').waitFor();
+    assert.equal(await page.getByTestId('invoice-issue').count(), 0);
+    assert.equal(await page.getByTestId('invoice-credit').count(), 0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-pdf').click()]);
+    assert.equal(download.suggestedFilename(), `${number}.pdf`);
+  });
+
   it('threw no uncaught errors in the page', () => {
     assert.deepEqual(errors, []);
   });
