@@ -36,8 +36,9 @@ use crate::error::AppError;
 enum Scope {
     /// Not yet billed, submitted in one of these ranges (`late` for a closed earlier period).
     Unbilled(Vec<Range>),
-    /// Claimed by this invoice.
-    Invoice(i64),
+    /// Claimed by this invoice (within the ranges it billed, so the index on customer and
+    /// time bounds the scan).
+    Invoice(i64, Vec<Range>),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -139,7 +140,9 @@ fn message_scope(customer_id: i64, currency: &str, scope: &Scope) -> Condition {
         Scope::Unbilled(ranges) => base
             .add(message::Column::InvoiceId.is_null())
             .add(in_ranges(message::Column::SubmittedAt, ranges)),
-        Scope::Invoice(id) => base.add(message::Column::InvoiceId.eq(*id)),
+        Scope::Invoice(id, ranges) => base
+            .add(message::Column::InvoiceId.eq(*id))
+            .add(in_ranges(message::Column::SubmittedAt, ranges)),
     }
 }
 
@@ -151,7 +154,9 @@ fn one_time_scope(customer_id: i64, currency: &str, scope: &Scope) -> Condition 
         Scope::Unbilled(ranges) => base
             .add(one_time_charge::Column::InvoiceId.is_null())
             .add(in_ranges(one_time_charge::Column::IncurredAt, ranges)),
-        Scope::Invoice(id) => base.add(one_time_charge::Column::InvoiceId.eq(*id)),
+        Scope::Invoice(id, ranges) => base
+            .add(one_time_charge::Column::InvoiceId.eq(*id))
+            .add(in_ranges(one_time_charge::Column::IncurredAt, ranges)),
     }
 }
 
@@ -174,13 +179,150 @@ type GroupRow = (
     i64,
 );
 
-/// The invoice lines of a customer's records in `scope`, in order.
+/// The grouped message charges matching `condition`, optionally also by customer and
+/// currency (the period-wide aggregate of a run).
+fn grouped(condition: Condition) -> sea_orm::Select<message_charge::Entity> {
+    message_charge::Entity::find()
+        .select_only()
+        .column_as(message_charge::Column::Kind, "charge_kind")
+        .column_as(message::Column::Kind, "message_kind")
+        .column_as(message::Column::Direction, "direction")
+        .column_as(message::Column::NumberKind, "number_kind")
+        .column_as(message::Column::DestinationCountry, "country")
+        .column_as(message::Column::CarrierId, "carrier_id")
+        .column_as(message_charge::Column::UnitPriceMicros, "unit_price")
+        .column_as(
+            Expr::cust("CAST(SUM(message_charges.quantity) AS BIGINT)"),
+            "quantity",
+        )
+        .column_as(
+            Expr::cust("CAST(SUM(message_charges.amount_micros) AS BIGINT)"),
+            "raw",
+        )
+        .join(JoinType::InnerJoin, charges_join())
+        .filter(condition)
+        .group_by(message_charge::Column::Kind)
+        .group_by(message::Column::Kind)
+        .group_by(message::Column::Direction)
+        .group_by(message::Column::NumberKind)
+        .group_by(message::Column::DestinationCountry)
+        .group_by(message::Column::CarrierId)
+        .group_by(message_charge::Column::UnitPriceMicros)
+}
+
+/// Every customer's unbilled, on-time message charges of a period in one pass over the
+/// period (records in time order, not one customer's scattered rows at a time).
+async fn period_groups(
+    conn: &impl ConnectionTrait,
+    period: Period,
+) -> Result<BTreeMap<(i64, String), Vec<GroupRow>>, AppError> {
+    let condition = Condition::all()
+        .add(message::Column::InvoiceId.is_null())
+        .add(message::Column::SubmittedAt.gte(period.start()))
+        .add(message::Column::SubmittedAt.lt(period.end()));
+    let rows: Vec<CustomerGroupRow> = grouped(condition)
+        .column_as(message::Column::CustomerId, "customer_id")
+        .column_as(message::Column::Currency, "currency")
+        .group_by(message::Column::CustomerId)
+        .group_by(message::Column::Currency)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut groups: BTreeMap<(i64, String), Vec<GroupRow>> = BTreeMap::new();
+    for (k, mk, d, nk, c, ca, u, q, r, customer, currency) in rows {
+        groups
+            .entry((customer, currency))
+            .or_default()
+            .push((k, mk, d, nk, c, ca, u, q, r));
+    }
+    Ok(groups)
+}
+
+fn fold_rows(
+    rows: Vec<GroupRow>,
+    late: bool,
+    carriers: &BTreeMap<i64, String>,
+    lines: &mut BTreeMap<LineKey, Sums>,
+) {
+    for (charge_kind, kind, direction, number_kind, country, carrier_id, unit, qty, raw) in rows {
+        let late_note = if late {
+            " (late: an earlier period)"
+        } else {
+            ""
+        };
+        let price = from_micros(unit).normalize();
+        let (key, description) = if charge_kind == "carrier_fee" {
+            let code = carrier_id
+                .and_then(|id| carriers.get(&id).cloned())
+                .unwrap_or_else(|| "unknown carrier".into());
+            (
+                LineKey {
+                    section_order: 1,
+                    late,
+                    charge_kind,
+                    message_kind: Some(kind),
+                    direction: Some(direction),
+                    carrier_id,
+                    unit_price_micros: unit,
+                    ..Default::default()
+                },
+                format!(
+                    "{code} pass-through fee, {} at {price}{late_note}",
+                    kind_label(Some(kind), Some(direction))
+                ),
+            )
+        } else {
+            let place = country.clone().unwrap_or_else(|| "unknown country".into());
+            (
+                LineKey {
+                    section_order: 0,
+                    late,
+                    charge_kind,
+                    message_kind: Some(kind),
+                    direction: Some(direction),
+                    number_kind: Some(number_kind),
+                    country,
+                    unit_price_micros: unit,
+                    ..Default::default()
+                },
+                format!(
+                    "{}, {}, {place}, at {price}{late_note}",
+                    kind_label(Some(kind), Some(direction)),
+                    number_label(Some(number_kind))
+                ),
+            )
+        };
+        let sums = lines.entry(key).or_default();
+        sums.quantity += qty;
+        sums.raw_micros += raw;
+        sums.description = description;
+    }
+}
+
+/// A group of the period-wide aggregate: the group, then its customer and currency.
+type CustomerGroupRow = (
+    String,
+    MessageKind,
+    Direction,
+    NumberKind,
+    Option<String>,
+    Option<i64>,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+);
+
+/// The invoice lines of a customer's records in `scope`, in order. `on_time` holds the
+/// period's own message groups when a run already aggregated them.
 async fn compute_lines(
     conn: &impl ConnectionTrait,
     customer_id: i64,
     currency: &str,
     period: Period,
     scope: &Scope,
+    on_time: Option<Vec<GroupRow>>,
 ) -> Result<Vec<(LineKey, Sums)>, AppError> {
     let carriers: BTreeMap<i64, String> = carrier::Entity::find()
         .all(conn)
@@ -189,97 +331,28 @@ async fn compute_lines(
         .map(|c| (c.id, c.code))
         .collect();
     let mut lines: BTreeMap<LineKey, Sums> = BTreeMap::new();
-    // One aggregate per lateness: on-time records, and late ones from closed periods.
-    for late in [false, true] {
-        let when = if late {
-            message::Column::SubmittedAt.lt(period.start())
-        } else {
-            message::Column::SubmittedAt.gte(period.start())
-        };
-        let rows: Vec<GroupRow> = message_charge::Entity::find()
-            .select_only()
-            .column_as(message_charge::Column::Kind, "charge_kind")
-            .column_as(message::Column::Kind, "message_kind")
-            .column_as(message::Column::Direction, "direction")
-            .column_as(message::Column::NumberKind, "number_kind")
-            .column_as(message::Column::DestinationCountry, "country")
-            .column_as(message::Column::CarrierId, "carrier_id")
-            .column_as(message_charge::Column::UnitPriceMicros, "unit_price")
-            .column_as(
-                Expr::cust("CAST(SUM(message_charges.quantity) AS BIGINT)"),
-                "quantity",
-            )
-            .column_as(
-                Expr::cust("CAST(SUM(message_charges.amount_micros) AS BIGINT)"),
-                "raw",
-            )
-            .join(JoinType::InnerJoin, charges_join())
-            .filter(message_scope(customer_id, currency, scope))
-            .filter(when)
-            .group_by(message_charge::Column::Kind)
-            .group_by(message::Column::Kind)
-            .group_by(message::Column::Direction)
-            .group_by(message::Column::NumberKind)
-            .group_by(message::Column::DestinationCountry)
-            .group_by(message::Column::CarrierId)
-            .group_by(message_charge::Column::UnitPriceMicros)
+    let has_late = match scope {
+        Scope::Unbilled(ranges) | Scope::Invoice(_, ranges) => ranges.len() > 1,
+    };
+    let on_time = match on_time {
+        Some(rows) => rows,
+        None => {
+            grouped(message_scope(customer_id, currency, scope))
+                .filter(message::Column::SubmittedAt.gte(period.start()))
+                .into_tuple()
+                .all(conn)
+                .await?
+        }
+    };
+    fold_rows(on_time, false, &carriers, &mut lines);
+    // Late records exist only where an earlier period is closed.
+    if has_late {
+        let late: Vec<GroupRow> = grouped(message_scope(customer_id, currency, scope))
+            .filter(message::Column::SubmittedAt.lt(period.start()))
             .into_tuple()
             .all(conn)
             .await?;
-        for (charge_kind, kind, direction, number_kind, country, carrier_id, unit, qty, raw) in rows
-        {
-            let late_note = if late {
-                " (late: an earlier period)"
-            } else {
-                ""
-            };
-            let price = from_micros(unit).normalize();
-            let (key, description) = if charge_kind == "carrier_fee" {
-                let code = carrier_id
-                    .and_then(|id| carriers.get(&id).cloned())
-                    .unwrap_or_else(|| "unknown carrier".into());
-                (
-                    LineKey {
-                        section_order: 1,
-                        late,
-                        charge_kind,
-                        message_kind: Some(kind),
-                        direction: Some(direction),
-                        carrier_id,
-                        unit_price_micros: unit,
-                        ..Default::default()
-                    },
-                    format!(
-                        "{code} pass-through fee, {} at {price}{late_note}",
-                        kind_label(Some(kind), Some(direction))
-                    ),
-                )
-            } else {
-                let place = country.clone().unwrap_or_else(|| "unknown country".into());
-                (
-                    LineKey {
-                        section_order: 0,
-                        late,
-                        charge_kind,
-                        message_kind: Some(kind),
-                        direction: Some(direction),
-                        number_kind: Some(number_kind),
-                        country,
-                        unit_price_micros: unit,
-                        ..Default::default()
-                    },
-                    format!(
-                        "{}, {}, {place}, at {price}{late_note}",
-                        kind_label(Some(kind), Some(direction)),
-                        number_label(Some(number_kind))
-                    ),
-                )
-            };
-            let sums = lines.entry(key).or_default();
-            sums.quantity += qty;
-            sums.raw_micros += raw;
-            sums.description = description;
-        }
+        fold_rows(late, true, &carriers, &mut lines);
     }
     let one_time = one_time_charge::Entity::find()
         .filter(one_time_scope(customer_id, currency, scope))
@@ -373,6 +446,17 @@ pub async fn draft(
     currency: &str,
     period: Period,
 ) -> Result<Option<invoice::Model>, AppError> {
+    draft_with(db, customer_id, currency, period, None).await
+}
+
+/// `draft`, with the period's own message groups when a run has aggregated them already.
+async fn draft_with(
+    db: &DatabaseConnection,
+    customer_id: i64,
+    currency: &str,
+    period: Period,
+    on_time: Option<Vec<GroupRow>>,
+) -> Result<Option<invoice::Model>, AppError> {
     let now = Utc::now();
     let digits = minor_digits(currency);
     let txn = db.begin().await?;
@@ -422,6 +506,7 @@ pub async fn draft(
         currency,
         period,
         &Scope::Unbilled(ranges),
+        on_time,
     )
     .await?;
     if lines.is_empty() {
@@ -452,20 +537,26 @@ async fn find(
         .await?)
 }
 
-/// The (customer, currency) pairs with unbilled records up to the period's end.
+/// The (customer, currency) pairs that may have records to bill: each customer in its own
+/// currency and in its rate cards' currencies (a message is charged in its card's), and the
+/// currencies of its unbilled one-time charges. Cheap: no message is scanned; a pair without
+/// records leaves no draft.
 async fn billable(
     db: &DatabaseConnection,
     period: Period,
     customer: Option<i64>,
 ) -> Result<Vec<(i64, String)>, AppError> {
-    let mut messages = message::Entity::find()
+    use crate::db::entities::{customer as customer_entity, rate_card};
+    let mut customers = customer_entity::Entity::find()
         .select_only()
-        .column(message::Column::CustomerId)
-        .column(message::Column::Currency)
+        .column(customer_entity::Column::Id)
+        .column(customer_entity::Column::Currency);
+    let mut cards = rate_card::Entity::find()
+        .select_only()
+        .column(rate_card::Column::CustomerId)
+        .column(rate_card::Column::Currency)
         .distinct()
-        .filter(message::Column::InvoiceId.is_null())
-        .filter(message::Column::ChargeMicros.ne(0))
-        .filter(message::Column::SubmittedAt.lt(period.end()));
+        .filter(rate_card::Column::CustomerId.is_not_null());
     let mut charges = one_time_charge::Entity::find()
         .select_only()
         .column(one_time_charge::Column::CustomerId)
@@ -474,10 +565,19 @@ async fn billable(
         .filter(one_time_charge::Column::InvoiceId.is_null())
         .filter(one_time_charge::Column::IncurredAt.lt(period.end()));
     if let Some(customer) = customer {
-        messages = messages.filter(message::Column::CustomerId.eq(customer));
+        customers = customers.filter(customer_entity::Column::Id.eq(customer));
+        cards = cards.filter(rate_card::Column::CustomerId.eq(customer));
         charges = charges.filter(one_time_charge::Column::CustomerId.eq(customer));
     }
-    let mut pairs: Vec<(i64, String)> = messages.into_tuple().all(db).await?;
+    let mut pairs: Vec<(i64, String)> = customers.into_tuple().all(db).await?;
+    pairs.extend(
+        cards
+            .into_tuple::<(Option<i64>, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|(c, currency)| c.map(|c| (c, currency))),
+    );
     pairs.extend(charges.into_tuple::<(i64, String)>().all(db).await?);
     pairs.sort();
     pairs.dedup();
@@ -507,8 +607,26 @@ pub async fn run(
     .await?;
     let outcome = async {
         let mut invoices = Vec::new();
-        for (customer_id, currency) in billable(db, period, customer).await? {
-            if let Some(invoice) = draft(db, customer_id, &currency, period).await? {
+        // One pass over the period for everyone; per customer only its late records and
+        // one-time charges are read on their own.
+        let mut groups = match customer {
+            Some(_) => BTreeMap::new(),
+            None => period_groups(db, period).await?,
+        };
+        let mut pairs = billable(db, period, customer).await?;
+        pairs.extend(groups.keys().cloned());
+        pairs.sort();
+        pairs.dedup();
+        for (customer_id, currency) in pairs {
+            let on_time = match customer {
+                Some(_) => None,
+                None => Some(
+                    groups
+                        .remove(&(customer_id, currency.clone()))
+                        .unwrap_or_default(),
+                ),
+            };
+            if let Some(invoice) = draft_with(db, customer_id, &currency, period, on_time).await? {
                 invoices.push(invoice);
             }
         }
@@ -587,7 +705,7 @@ pub async fn issue(
         end: current.period_end,
     }];
     ranges.extend(closed_before(&txn, current.customer_id, &current.currency, period).await?);
-    let unbilled = Scope::Unbilled(ranges);
+    let unbilled = Scope::Unbilled(ranges.clone());
     message::Entity::update_many()
         .col_expr(message::Column::InvoiceId, Expr::value(current.id))
         .filter(message_scope(
@@ -611,7 +729,8 @@ pub async fn issue(
         current.customer_id,
         &current.currency,
         period,
-        &Scope::Invoice(current.id),
+        &Scope::Invoice(current.id, ranges),
+        None,
     )
     .await?;
     if lines.is_empty() {
@@ -836,15 +955,15 @@ pub async fn line_records(
         .ok_or_else(|| AppError::NotFound(format!("invoice {}", line.invoice_id)))?;
     let period =
         Period::parse(&invoice.period).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+    let mut ranges = vec![Range {
+        start: invoice.period_start,
+        end: invoice.period_end,
+    }];
+    ranges.extend(closed_before(conn, invoice.customer_id, &invoice.currency, period).await?);
     let scope = if invoice.state == InvoiceState::Draft {
-        let mut ranges = vec![Range {
-            start: invoice.period_start,
-            end: invoice.period_end,
-        }];
-        ranges.extend(closed_before(conn, invoice.customer_id, &invoice.currency, period).await?);
         Scope::Unbilled(ranges)
     } else {
-        Scope::Invoice(invoice.id)
+        Scope::Invoice(invoice.id, ranges)
     };
     if let Some(charge_id) = line.one_time_charge_id {
         let found = one_time_charge::Entity::find_by_id(charge_id)
