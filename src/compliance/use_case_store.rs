@@ -177,12 +177,32 @@ pub async fn decide(
         ));
     }
     let now = Utc::now();
+    // The decision first: a write opens the transaction, so SQLite waits its turn instead of
+    // failing to upgrade a read when the message writer commits in between.
     let txn = db.begin().await?;
+    let customer_id = current.customer_id;
+    let from = current.status;
+    let numbers = numbers_of(&current);
+    let mut active: mms_use_case::ActiveModel = current.into();
+    active.status = Set(to);
+    active.decision_reason = Set(reason.clone());
+    active.decided_by = Set(Some(actor.actor.clone()));
+    active.decided_at = Set(Some(now));
+    let saved = active.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "decideMmsUseCase",
+        "mms_use_case",
+        id,
+        json!({ "from": format!("{from:?}"), "to": format!("{to:?}"), "reason": reason }),
+    )
+    .await?;
     if to == UseCaseStatus::Approved {
-        let numbers = numbers_of(&current);
         let earlier = mms_use_case::Entity::find()
-            .filter(mms_use_case::Column::CustomerId.eq(current.customer_id))
+            .filter(mms_use_case::Column::CustomerId.eq(customer_id))
             .filter(mms_use_case::Column::Status.eq(UseCaseStatus::Approved))
+            .filter(mms_use_case::Column::Id.ne(id))
             .all(&txn)
             .await?;
         for old in earlier
@@ -206,23 +226,6 @@ pub async fn decide(
             .await?;
         }
     }
-    let customer_id = current.customer_id;
-    let from = current.status;
-    let mut active: mms_use_case::ActiveModel = current.into();
-    active.status = Set(to);
-    active.decision_reason = Set(reason.clone());
-    active.decided_by = Set(Some(actor.actor.clone()));
-    active.decided_at = Set(Some(now));
-    let saved = active.update(&txn).await?;
-    audit::record(
-        &txn,
-        actor,
-        "decideMmsUseCase",
-        "mms_use_case",
-        id,
-        json!({ "from": format!("{from:?}"), "to": format!("{to:?}"), "reason": reason }),
-    )
-    .await?;
     raise_alert(
         &txn,
         customer_id,
