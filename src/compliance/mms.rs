@@ -27,6 +27,18 @@ pub struct MmsContent {
 }
 
 impl MmsContent {
+    /// The text admission checks and the store keeps: the subject, then each text/plain part.
+    pub fn text(&self) -> String {
+        let mut text: Vec<String> = self.subject.iter().cloned().collect();
+        text.extend(
+            self.parts
+                .iter()
+                .filter(|p| p.content_type.starts_with("text/plain"))
+                .map(|p| String::from_utf8_lossy(&p.data).into_owned()),
+        );
+        text.join("\n")
+    }
+
     /// The whole message's size: its parts and its subject.
     pub fn size_bytes(&self) -> u64 {
         let parts: usize = self.parts.iter().map(|p| p.data.len()).sum();

@@ -143,6 +143,7 @@ fn compliance_rejection(
     number: &super::snapshot::NumberFacts,
     destination: &super::address::E164,
     carrier_id: Option<i64>,
+    mms: Option<&Result<i64, String>>,
 ) -> Option<String> {
     let country = destination.country.as_deref();
     let customer_active = snapshot
@@ -163,10 +164,8 @@ fn compliance_rejection(
         };
         return Some(format!("the source is not enabled for {kind}"));
     }
-    if submission.kind == MessageKind::Mms {
-        if let Err(reason) = mms_use_case(snapshot, submission, number, country) {
-            return Some(reason);
-        }
+    if let Some(Err(reason)) = mms {
+        return Some(reason.clone());
     }
     if number.kind == NumberKind::ShortCode {
         match snapshot.leases.get(&number.id) {
@@ -241,16 +240,18 @@ pub fn admit(
             MessageKind::Mms => 1,
         });
     let route = snapshot.route(&destination.e164);
+    // An MMS's policy and use case, decided once: the reason it is refused, or its use case.
+    let mms = (submission.kind == MessageKind::Mms)
+        .then(|| mms_use_case(snapshot, &submission, number, country.as_deref()));
     let reject_reason = compliance_rejection(
         snapshot,
         &submission,
         number,
         &destination,
         route.carrier_id,
+        mms.as_ref(),
     );
-    let use_case_id = (submission.kind == MessageKind::Mms && reject_reason.is_none())
-        .then(|| mms_use_case(snapshot, &submission, number, country.as_deref()).ok())
-        .flatten();
+    let use_case_id = mms.filter(|_| reject_reason.is_none()).and_then(Result::ok);
     if reject_reason.is_none() && !counters.try_reserve(number.id, number.limits, fragments, now) {
         return Err(Refusal::Throttled);
     }

@@ -254,14 +254,6 @@ impl Gateway {
                 return None;
             }
         };
-        let mut text: Vec<String> = content.subject.iter().cloned().collect();
-        text.extend(
-            content
-                .parts
-                .iter()
-                .filter(|p| p.content_type.starts_with("text/plain"))
-                .map(|p| String::from_utf8_lossy(&p.data).into_owned()),
-        );
         let message_id = new_message_id();
         let admitted = Admitted {
             customer_id: number.customer_id,
@@ -282,7 +274,7 @@ impl Gateway {
             data_coding: DataCoding::Ucs2,
             encoding: Encoding::Ucs2,
             fragments: 1,
-            text: text.join("\n"),
+            text: content.text(),
             concat: None,
             receipts: ReceiptRequest::None,
             charges,

@@ -274,13 +274,11 @@ async fn submit_mms(
         );
     };
     let now = Utc::now();
-    let mut text: Vec<String> = submit.subject.iter().cloned().collect();
-    text.extend(
-        parts
-            .iter()
-            .filter(|p| p.content_type.starts_with("text/plain"))
-            .map(|p| String::from_utf8_lossy(&p.data).into_owned()),
-    );
+    let content = MmsContent {
+        subject: submit.subject.clone(),
+        parts,
+        recipients: submit.recipients.len(),
+    };
     let validity = chrono::Duration::seconds(
         i64::try_from(gateway.carriers.default_validity_secs).unwrap_or(i64::MAX / 1000),
     );
@@ -289,7 +287,7 @@ async fn submit_mms(
         source: sender_address(gateway, sender),
         destination: submit.recipients[0].clone(),
         kind: MessageKind::Mms,
-        text: text.join("\n"),
+        text: content.text(),
         data_coding: DataCoding::Ucs2,
         encoding: Encoding::Ucs2,
         part_fragments: None,
@@ -301,11 +299,7 @@ async fn submit_mms(
         },
         priority: u8::from(submit.priority.as_deref() == Some("High")),
         expires_at: Some(submit.expiry.unwrap_or(now + validity)),
-        mms: Some(MmsContent {
-            subject: submit.subject.clone(),
-            parts,
-            recipients: submit.recipients.len(),
-        }),
+        mms: Some(content),
     };
     let received = match gateway.receive(request).await {
         Ok(received) => received,
