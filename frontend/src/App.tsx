@@ -4,6 +4,7 @@ import { useSession } from './api/SessionContext';
 import { TableSkeleton } from './components/common';
 import { Layout } from './components/Layout';
 import { homeFor } from './lib/access';
+import { BlockedTraffic } from './pages/BlockedTraffic';
 import { CustomerDetail } from './pages/CustomerDetail';
 import { EditCustomer, NewCustomer } from './pages/CustomerForm';
 import { CustomersList } from './pages/CustomersList';
@@ -14,11 +15,15 @@ import { MessagesList } from './pages/MessagesList';
 import { NotFound } from './pages/NotFound';
 import { CustomerNumbers, NumbersIndex } from './pages/Numbers';
 import { Preview } from './pages/Preview';
+import { RateCards } from './pages/RateCards';
+import { ShortCodes } from './pages/ShortCodes';
 import { SignIn } from './pages/SignIn';
 import { UseCases } from './pages/UseCases';
 
 // The charts (recharts) are most of the analytics page's weight: it loads on first visit.
 const Analytics = lazy(() => import('./pages/Analytics').then((m) => ({ default: m.Analytics })));
+const Revenue = lazy(() => import('./pages/Revenue').then((m) => ({ default: m.Revenue })));
+const Forecasts = lazy(() => import('./pages/Forecasts').then((m) => ({ default: m.Forecasts })));
 const MmsRatio = lazy(() => import('./pages/MmsRatio').then((m) => ({ default: m.MmsRatio })));
 
 function RequireSession({ children }: { children: React.ReactNode }) {
@@ -73,6 +78,25 @@ export function App() {
         <Route path="invoices" element={<Invoices />} />
         <Route path="invoices/:id" element={<InvoiceDetail />} />
         <Route path="preview" element={<Preview />} />
+        <Route path="short-codes" element={<ShortCodes />} />
+        <Route path="blocked" element={<BlockedTraffic />} />
+        <Route path="rate-cards" element={<RateCards />} />
+        <Route
+          path="forecasts"
+          element={
+            <Suspense fallback={<TableSkeleton rows={8} label="Loading forecasts" />}>
+              <Forecasts />
+            </Suspense>
+          }
+        />
+        <Route
+          path="revenue"
+          element={
+            <Suspense fallback={<TableSkeleton rows={8} label="Loading revenue" />}>
+              <Revenue />
+            </Suspense>
+          }
+        />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -4,7 +4,47 @@ import { can, homeFor, navFor } from './access';
 describe('navFor', () => {
   it('gives staff the customer list and no account link', () => {
     const labels = navFor('FINANCE', null).map((n) => n.label);
-    expect(labels).toEqual(['Customers', 'Numbers & senders', 'Messages', 'Analytics', 'AT&T MMS ratio', 'Invoices', 'Message preview']);
+    expect(labels).toEqual([
+      'Customers',
+      'Numbers & senders',
+      'Messages',
+      'Analytics',
+      'AT&T MMS ratio',
+      'Invoices',
+      'Revenue',
+      'Rate cards & fees',
+      'Message preview',
+    ]);
+  });
+  it('counts the compliance queues only for admins and compliance, beside the pages that work them', () => {
+    for (const role of ['ADMIN', 'COMPLIANCE'] as const) expect(can(role, 'compliance.queues')).toBe(true);
+    for (const role of ['FINANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) expect(can(role, 'compliance.queues')).toBe(false);
+    const nav = navFor('COMPLIANCE', null);
+    expect(nav.find((n) => n.to === '/use-cases')?.queues).toEqual(['useCases']);
+    expect(nav.find((n) => n.to === '/short-codes')?.queues).toEqual(['filings', 'suspended']);
+    expect(nav.find((n) => n.to === '/numbers')?.queues).toEqual(['authorizations']);
+  });
+  it('gives rate cards to finance and admins only, and the revenue chart to those who read invoices', () => {
+    for (const role of ['ADMIN', 'FINANCE'] as const) {
+      expect(navFor(role, null).map((n) => n.to)).toContain('/rate-cards');
+      expect(can(role, 'rates.write')).toBe(true);
+    }
+    for (const role of ['COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {
+      expect(navFor(role, role === 'CUSTOMER' ? '7' : null).map((n) => n.to)).not.toContain('/rate-cards');
+    }
+    expect(navFor('ACCOUNT_MANAGER', null).map((n) => n.to)).toContain('/revenue');
+    expect(navFor('COMPLIANCE', null).map((n) => n.to)).not.toContain('/revenue');
+  });
+  it('lets compliance suspend codes and decide filings, account managers and customers enter forecasts', () => {
+    expect(can('COMPLIANCE', 'lease.suspend')).toBe(true);
+    expect(can('ACCOUNT_MANAGER', 'lease.suspend')).toBe(false);
+    expect(can('COMPLIANCE', 'filing.decide')).toBe(true);
+    expect(can('CUSTOMER', 'filing.decide')).toBe(false);
+    expect(can('ACCOUNT_MANAGER', 'forecast.write')).toBe(true);
+    expect(can('CUSTOMER', 'forecast.write')).toBe(true);
+    expect(can('COMPLIANCE', 'forecast.write')).toBe(false);
+    expect(navFor('CUSTOMER', '7').map((n) => n.to)).toEqual(expect.arrayContaining(['/short-codes', '/forecasts']));
+    expect(navFor('CUSTOMER', '7').map((n) => n.to)).not.toContain('/blocked');
   });
   it('gives invoices to finance, admins, account managers and customers; only finance and admins write them', () => {
     for (const role of ['ADMIN', 'FINANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) {

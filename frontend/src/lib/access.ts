@@ -2,6 +2,7 @@
 // The API enforces it; the UI uses it to show only what a role can use.
 
 import type { Role } from '../../generated/gql/graphql';
+import type { QueueKey } from './compliance';
 
 export type Action =
   | 'customer.create'
@@ -19,7 +20,17 @@ export type Action =
   | 'ratio.read'
   | 'ratio.check'
   | 'invoice.read'
-  | 'invoice.write';
+  | 'invoice.write'
+  | 'lease.read'
+  | 'lease.suspend'
+  | 'filing.decide'
+  | 'compliance.queues'
+  | 'forecast.read'
+  | 'forecast.write'
+  | 'blocked.read'
+  | 'rates.read'
+  | 'rates.write'
+  | 'revenue.read';
 
 const ALL: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'];
 const STAFF: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER'];
@@ -56,6 +67,25 @@ const ACTIONS: Record<Action, readonly Role[]> = {
   'invoice.read': ['ADMIN', 'FINANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'],
   // `runInvoices`, `issueInvoice`, `createCreditNote` and `invoiceRuns`: the service's FINANCE.
   'invoice.write': ['ADMIN', 'FINANCE'],
+  // `leases`, `lease` and `filings`: every role (customer keys: their own).
+  'lease.read': ALL,
+  // `suspendLease`, `resumeLease`: admin and compliance.
+  'lease.suspend': ['ADMIN', 'COMPLIANCE'],
+  // `createFiling`, `setFilingStatus`: admin and compliance.
+  'filing.decide': ['ADMIN', 'COMPLIANCE'],
+  // The queue counts on the navigation read `mmsUseCaseQueue` and `Number.authorizations`:
+  // admin and compliance only.
+  'compliance.queues': ['ADMIN', 'COMPLIANCE'],
+  // `forecasts`: every role; `submitForecast`: admin, account managers and customers (their own).
+  'forecast.read': ALL,
+  'forecast.write': ['ADMIN', 'ACCOUNT_MANAGER', 'CUSTOMER'],
+  // Blocked traffic is `messages` with a reject-reason filter; the page is for staff who act on it.
+  'blocked.read': ['ADMIN', 'COMPLIANCE', 'ACCOUNT_MANAGER'],
+  // `rateCards`, `rateCard`, `carrierFees` and their mutations: admin and finance.
+  'rates.read': ['ADMIN', 'FINANCE'],
+  'rates.write': ['ADMIN', 'FINANCE'],
+  // `billingSummary` and `invoices` for the revenue chart: staff who read invoices.
+  'revenue.read': ['ADMIN', 'FINANCE', 'ACCOUNT_MANAGER'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -72,6 +102,11 @@ export type NavIcon =
   | 'ratio'
   | 'invoices'
   | 'preview'
+  | 'shortCodes'
+  | 'blocked'
+  | 'forecasts'
+  | 'rates'
+  | 'revenue'
   | 'api';
 
 export interface NavItem {
@@ -81,6 +116,8 @@ export interface NavItem {
   description: string;
   /** Opens outside the single-page app (GraphiQL). */
   external?: boolean;
+  /** The compliance queues counted beside it (for the roles that see the counts). */
+  queues?: QueueKey[];
 }
 
 interface NavEntry extends NavItem {
@@ -101,6 +138,7 @@ const NAV: readonly NavEntry[] = [
     icon: 'numbers',
     description: 'Long codes, toll-free, short codes, alphanumeric IDs',
     roles: ALL,
+    queues: ['authorizations'],
   },
   {
     label: 'Messages',
@@ -122,6 +160,29 @@ const NAV: readonly NavEntry[] = [
     icon: 'useCases',
     description: 'The approval queue: approve, reject, revoke',
     roles: ACTIONS['usecase.decide'],
+    queues: ['useCases'],
+  },
+  {
+    label: 'Short codes',
+    to: '/short-codes',
+    icon: 'shortCodes',
+    description: 'Leases, carrier filings, silence, forecasts',
+    roles: ['ADMIN', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'],
+    queues: ['filings', 'suspended'],
+  },
+  {
+    label: 'Blocked traffic',
+    to: '/blocked',
+    icon: 'blocked',
+    description: 'Messages refused at admission, with reasons',
+    roles: ACTIONS['blocked.read'],
+  },
+  {
+    label: 'Forecasts',
+    to: '/forecasts',
+    icon: 'forecasts',
+    description: "A short code's quarter: forecast against actual",
+    roles: ['ADMIN', 'ACCOUNT_MANAGER', 'COMPLIANCE', 'CUSTOMER'],
   },
   {
     label: 'AT&T MMS ratio',
@@ -136,6 +197,20 @@ const NAV: readonly NavEntry[] = [
     icon: 'invoices',
     description: 'Monthly invoices, balances and documents',
     roles: ACTIONS['invoice.read'],
+  },
+  {
+    label: 'Revenue',
+    to: '/revenue',
+    icon: 'revenue',
+    description: 'Invoiced per month, by customer and message kind',
+    roles: ACTIONS['revenue.read'],
+  },
+  {
+    label: 'Rate cards & fees',
+    to: '/rate-cards',
+    icon: 'rates',
+    description: 'Prices per fragment, carrier pass-through fees',
+    roles: ACTIONS['rates.read'],
   },
   {
     label: 'Message preview',

@@ -171,7 +171,7 @@ export function hasFilters(f: MessageListFilters): boolean {
   return Boolean(f.customer || f.status || f.direction || f.kind || f.reason || f.number.trim() || f.from || f.to);
 }
 
-function validDay(day: string): boolean {
+export function validDay(day: string): boolean {
   if (!DAY.test(day)) return false;
   const d = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === day;

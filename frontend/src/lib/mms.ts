@@ -36,6 +36,7 @@ export const REASON_CODES: readonly { value: string; label: string }[] = [
   { value: 'MMS_INTERNATIONAL', label: 'MMS: outside the US and Canada' },
   { value: 'MMS_TOO_LARGE', label: 'MMS: over the size limit' },
   { value: 'SHORT_CODE_NOT_LEASED', label: 'Short code not leased' },
+  { value: 'SHORT_CODE_SUSPENDED', label: 'Short code suspended' },
   { value: 'NO_CARRIER_APPROVAL', label: 'No carrier approval' },
 ];
 

@@ -30,6 +30,7 @@ import {
   runVariables,
   type RunValues,
 } from '../lib/invoices';
+import { draftChanges, formatChange } from '../lib/revenue';
 import { currentAfter, firstPage, nextPage, pageNumber, previousPage, rangeLabel, type PageState } from '../lib/paging';
 
 const InvoicesQuery = graphql(`
@@ -98,6 +99,30 @@ const RunInvoices = graphql(`
   }
 `);
 
+const InvoiceDrafts = graphql(`
+  query InvoiceDrafts {
+    billingSummary(months: 4) {
+      customerId
+      period
+      state
+      number
+      total
+      currency
+    }
+    invoiceRuns(first: 5) {
+      id
+      period
+      customerId
+      status
+      invoices
+      startedAt
+      startedBy
+      finishedAt
+      error
+    }
+  }
+`);
+
 const COLUMNS = 7;
 
 /** `/invoices`: invoices newest first, filtered in the URL; finance and admins run a month. */
@@ -150,6 +175,7 @@ export function Invoices() {
           </Button>
         }
       />
+      {write && <DraftsPanel customerName={customerName} />}
       {write && (
         <RunInvoicesForm
           customers={customerOptions}
@@ -336,6 +362,97 @@ export function Invoices() {
         </Group>
       </Paper>
     </>
+  );
+}
+
+/**
+ * The drafts of the last months with their totals and the change against the customer's
+ * previous month, and the latest runs: what finance checks before issuing.
+ */
+function DraftsPanel({ customerName }: { customerName: (id: string) => string }) {
+  const context = useMemo(() => ({ additionalTypenames: ['Invoice', 'InvoiceRun'] }), []);
+  const [{ data, error }] = useQuery({ query: InvoiceDrafts, context });
+  const drafts = useMemo(() => draftChanges(data?.billingSummary ?? []), [data]);
+  if (error) return <ErrorAlert error={error} title="The drafts could not be loaded" />;
+  if (!data) return null;
+  return (
+    <Paper withBorder radius="md" p="md" mb="md" component="section" aria-labelledby="drafts-title" data-testid="drafts-panel">
+      <SimpleGrid cols={{ base: 1, lg: 3 }} spacing="lg">
+        <Stack gap="xs" style={{ gridColumn: 'span 2' }}>
+          <Title order={4} id="drafts-title">
+            Drafts to review
+          </Title>
+          {drafts.length === 0 ? (
+            <Text size="sm" c="dimmed" data-testid="drafts-empty">
+              No draft waiting: every invoice of the last months is issued.
+            </Text>
+          ) : (
+            <Table verticalSpacing={4} data-testid="drafts-table">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Customer</Table.Th>
+                  <Table.Th>Period</Table.Th>
+                  <Table.Th ta="right">Total</Table.Th>
+                  <Table.Th ta="right">Month before</Table.Th>
+                  <Table.Th ta="right">Change</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {drafts.map((d) => (
+                  <Table.Tr key={`${d.draft.customerId}-${d.draft.period}`} data-testid={`draft-${d.draft.customerId}-${d.draft.period}`}>
+                    <Table.Td>{customerName(d.draft.customerId)}</Table.Td>
+                    <Table.Td>{periodLabel(d.draft.period)}</Table.Td>
+                    <Table.Td ta="right" ff="monospace" data-testid="draft-total">
+                      {formatMoney(d.draft.total, d.draft.currency)}
+                    </Table.Td>
+                    <Table.Td ta="right" ff="monospace" data-testid="draft-previous">
+                      {d.previous ? formatMoney(d.previous.total, d.previous.currency) : '—'}
+                    </Table.Td>
+                    <Table.Td
+                      ta="right"
+                      ff="monospace"
+                      c={d.percent === null ? 'dimmed' : d.percent > 0 ? 'teal.8' : d.percent < 0 ? 'red.8' : undefined}
+                      data-testid="draft-change"
+                    >
+                      {d.change === null ? 'no invoice before' : `${formatMoney(d.change, d.draft.currency)} (${formatChange(d.percent)})`}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </Stack>
+        <Stack gap="xs">
+          <Title order={4}>Latest runs</Title>
+          {data.invoiceRuns.length === 0 && (
+            <Text size="sm" c="dimmed">
+              No run yet.
+            </Text>
+          )}
+          {data.invoiceRuns.map((r) => (
+            <div key={r.id} data-testid={`invoice-run-${r.id}`}>
+              <Group gap={6}>
+                <Text size="sm" fw={600}>
+                  #{r.id} · {periodLabel(r.period)}
+                </Text>
+                <Text size="xs" fw={600} c={r.status === 'failed' ? 'red.8' : r.status === 'running' ? 'blue.8' : 'teal.8'}>
+                  {r.status}
+                </Text>
+              </Group>
+              <Text size="xs" c="dimmed">
+                {r.customerId ? customerName(r.customerId) : 'every customer'} · {r.invoices} invoice(s) · {formatDateTime(r.startedAt)} by{' '}
+                {r.startedBy}
+              </Text>
+              {r.error && (
+                <Text size="xs" c="red.8">
+                  {r.error}
+                </Text>
+              )}
+            </div>
+          ))}
+        </Stack>
+      </SimpleGrid>
+    </Paper>
   );
 }
 

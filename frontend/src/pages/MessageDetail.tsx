@@ -601,7 +601,9 @@ function FragmentsCard({ message: m }: { message: Detail }) {
                   {f.units} / {capacity} {UNIT_NAMES[split.encoding]}
                 </Text>
               </Group>
-              <Progress value={Math.min(100, (f.units / capacity) * 100)} size="sm" color={f.units >= capacity ? 'orange' : 'indigo'} mb={6} />
+              <Progress
+                aria-label={`Fragment ${i + 1}: ${f.units} of ${capacity} units`}
+                value={Math.min(100, (f.units / capacity) * 100)} size="sm" color={f.units >= capacity ? 'orange' : 'indigo'} mb={6} />
               <MessageText text={f.text} flagged={flagged} />
             </Box>
           ))}

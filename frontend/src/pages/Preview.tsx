@@ -271,7 +271,9 @@ export function Preview() {
                       {f.units} / {capacity} {UNIT_NAMES[preview.encoding]}
                     </Text>
                   </Group>
-                  <Progress value={Math.min(100, (f.units / capacity) * 100)} size="sm" color={f.units >= capacity ? 'orange' : 'indigo'} mb={6} />
+                  <Progress
+                aria-label={`Fragment ${i + 1}: ${f.units} of ${capacity} units`}
+                value={Math.min(100, (f.units / capacity) * 100)} size="sm" color={f.units >= capacity ? 'orange' : 'indigo'} mb={6} />
                   <Box
                     p="sm"
                     bg="gray.0"

@@ -75,7 +75,7 @@ export function SignIn() {
               <Text size="xs" c="dimmed">
                 The key stays in this browser tab only (session storage) and is sent as{' '}
                 <Code>Authorization: Bearer</Code>. What you see depends on the key's role.{' '}
-                <Anchor href="/graphql" size="xs">
+                <Anchor href="/graphql" size="xs" underline="always">
                   GraphQL explorer
                 </Anchor>
               </Text>

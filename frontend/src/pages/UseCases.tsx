@@ -306,7 +306,7 @@ function UseCaseDetails({ useCase: u, lookups }: { useCase: UseCase; lookups: Lo
             <StatusBadge status={u.status} />
           </Group>
           <Text size="sm" c="dimmed">
-            <Anchor component={Link} to={`/customers/${u.customerId}`} size="sm">
+            <Anchor component={Link} to={`/customers/${u.customerId}`} size="sm" underline="always">
               {customer}
             </Anchor>{' '}
             · submitted {formatDateTime(u.submittedAt)} by {u.submittedBy}
