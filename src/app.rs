@@ -36,6 +36,7 @@ pub struct App {
     writer_task: tokio::task::JoinHandle<()>,
     events: mpsc::Receiver<CarrierEvent>,
     vasp_queue: mpsc::Receiver<crate::messaging::store::Delivery>,
+    jobs: crate::jobs::JobContext,
 }
 
 impl App {
@@ -87,12 +88,18 @@ impl App {
             code_traffic: Default::default(),
             vasp_posts,
         });
+        let jobs = crate::jobs::JobContext::new(
+            db.clone(),
+            Arc::new(settings.clone()),
+            Arc::clone(&mailer),
+        );
         let state = HttpState {
             schema: crate::graphql::build_schema(
                 db.clone(),
                 settings,
                 Arc::clone(&gateway),
                 Arc::clone(&mailer),
+                jobs.clone(),
             ),
             db: db.clone(),
             admin_token: settings.auth.admin_token.clone().filter(|t| !t.is_empty()),
@@ -130,6 +137,7 @@ impl App {
             writer_task,
             events,
             vasp_queue,
+            jobs,
         })
     }
 
@@ -195,6 +203,15 @@ impl App {
             stop.clone(),
             tasks.clone(),
         ));
+        let scheduler = if self.settings.jobs.scheduler {
+            Some(
+                crate::jobs::scheduler::Scheduler::start(self.jobs.clone())
+                    .await
+                    .context("starting the job scheduler")?,
+            )
+        } else {
+            None
+        };
         let background = tokio::spawn(background_work(
             Arc::clone(&self.gateway),
             self.settings.clone(),
@@ -209,6 +226,9 @@ impl App {
             }
         }
         stop.cancel();
+        if let Some(scheduler) = scheduler {
+            scheduler.shutdown().await;
+        }
         handle.stop(true).await;
         let _ = http.await;
         let _ = smpp.await;

@@ -35,6 +35,9 @@ pub struct Settings {
     pub carriers: CarrierSettings,
     pub mms: MmsSettings,
     pub billing: BillingSettings,
+    pub jobs: JobsSettings,
+    pub retention: RetentionSettings,
+    pub alerts: AlertSettings,
 }
 
 /// The HTTP listener (GraphQL, UI, health, metrics).
@@ -342,6 +345,130 @@ impl Default for BillingSettings {
             credit_note_prefix: "CN".into(),
             operator_name: "Demo Messaging Operator".into(),
             operator_address: "1 Harbour Street, Seattle, WA 98101, USA".into(),
+        }
+    }
+}
+
+/// One scheduled job: a cron expression with seconds (`sec min hour day month weekday`,
+/// UTC) and whether it runs.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobSchedule {
+    pub schedule: String,
+    pub enabled: bool,
+}
+
+impl Default for JobSchedule {
+    fn default() -> Self {
+        Self {
+            schedule: "0 0 3 * * *".into(),
+            enabled: true,
+        }
+    }
+}
+
+fn schedule(cron: &str) -> JobSchedule {
+    JobSchedule {
+        schedule: cron.into(),
+        enabled: true,
+    }
+}
+
+/// The scheduler inside `serve`. Every instance schedules every job; a tick runs once across
+/// instances sharing a database.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct JobsSettings {
+    /// Off: `serve` schedules nothing (jobs still run by hand).
+    pub scheduler: bool,
+    /// This instance's name in the job history; the host name and process id by default.
+    pub instance: Option<String>,
+    /// The monthly run issues its drafts too (otherwise issuing is finance's decision).
+    pub auto_issue: bool,
+    pub invoice_drafts: JobSchedule,
+    pub lease_maintenance: JobSchedule,
+    pub inactivity: JobSchedule,
+    pub forecasts: JobSchedule,
+    pub ratio: JobSchedule,
+    pub retention: JobSchedule,
+    pub delivery_time: JobSchedule,
+    /// A run whose instance has not reported for this long was cut short (a crash).
+    pub stale_after_secs: u64,
+}
+
+impl Default for JobsSettings {
+    fn default() -> Self {
+        Self {
+            scheduler: true,
+            instance: None,
+            auto_issue: false,
+            invoice_drafts: schedule("0 0 2 1 * *"),
+            lease_maintenance: schedule("0 10 0 * * *"),
+            inactivity: schedule("0 20 0 * * *"),
+            forecasts: schedule("0 30 0 * * *"),
+            ratio: schedule("0 5 * * * *"),
+            retention: schedule("0 35 * * * *"),
+            delivery_time: schedule("0 */15 * * * *"),
+            stale_after_secs: 120,
+        }
+    }
+}
+
+/// How long messages keep their content and their detail records.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Days after a message ended (its final status) that its content is purged.
+    pub content_days: u32,
+    /// Days after submission that its detail record is deleted.
+    pub record_days: u32,
+    /// Rows per purge transaction: small, so the message writer is never held up for long.
+    pub batch_size: u64,
+    /// Pause between batches.
+    pub pause_ms: u64,
+}
+
+impl Default for RetentionSettings {
+    fn default() -> Self {
+        Self {
+            content_days: 30,
+            record_days: 3 * 365,
+            batch_size: 500,
+            pause_ms: 5,
+        }
+    }
+}
+
+/// Alert email: who gets what, retries, digests, and the delivery-time threshold.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AlertSettings {
+    /// Where alerts without a customer (job failures, carriers) go.
+    pub operators_email: String,
+    /// Account managers who get one daily digest instead of an email per alert.
+    pub digest_recipients: Vec<String>,
+    /// The UTC hour from which the day's digest goes out.
+    pub digest_hour: u32,
+    /// Sends tried before an alert's email is marked failed.
+    pub max_attempts: u32,
+    /// The first retry's delay; each next one doubles it.
+    pub retry_base_secs: u64,
+    /// A carrier whose 90th-percentile delivery time on a day passes this is degraded.
+    pub delivery_p90_limit_secs: u64,
+    /// Fewer delivered messages than this on the day say nothing.
+    pub delivery_min_messages: i64,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        Self {
+            operators_email: "operators@backoffice.local".into(),
+            digest_recipients: Vec::new(),
+            digest_hour: 7,
+            max_attempts: 5,
+            retry_base_secs: 60,
+            delivery_p90_limit_secs: 120,
+            delivery_min_messages: 20,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The back office of an SMS/MMS messaging operator: SMPP gateway, admission, rating,
 //! invoicing, compliance and alerts, behind a GraphQL API. `main.rs` is a thin CLI over this.
 
+pub mod alerts;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -13,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod messaging;
 pub mod metrics;

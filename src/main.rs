@@ -62,6 +62,33 @@ enum Command {
         #[command(subcommand)]
         command: InvoicesCommand,
     },
+    /// Scheduled jobs: their schedules and runs, and running one by hand.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Lists the jobs with their schedules and latest runs.
+    List {
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Runs a job now, recorded like a scheduled run; fails when the job fails.
+    Run {
+        /// invoice-drafts, lease-maintenance, inactivity, forecasts, ratio, retention or
+        /// delivery-time.
+        name: String,
+        /// The day to act as of (YYYY-MM-DD, UTC); today by default.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -319,11 +346,112 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Invoices { command } => invoices(&settings, command).await,
+        Command::Jobs { command } => jobs(settings, command).await,
         Command::ExportSchema => unreachable!("handled above"),
     }
 }
 
 /// An invoice as the CLI prints it: money as decimal strings.
+fn run_json(r: &backoffice::db::entities::job_run::Model) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id,
+        "job": r.job,
+        "as_of": r.as_of,
+        "trigger": r.trigger,
+        "outcome": r.outcome,
+        "started_at": r.started_at,
+        "finished_at": r.finished_at,
+        "rows_touched": r.rows_touched,
+        "alerts_created": r.alerts_created,
+        "emails_sent": r.emails_sent,
+        "detail": r.detail.as_deref().and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok()),
+        "error": r.error,
+    })
+}
+
+async fn jobs(settings: backoffice::config::Settings, command: JobsCommand) -> anyhow::Result<()> {
+    use backoffice::jobs::{self, runs, JobContext, JobName, RunOutcome, Trigger};
+    let db = backoffice::db::connect(&settings.database).await?;
+    backoffice::db::migrate(&db).await?;
+    let mailer = std::sync::Arc::new(backoffice::mail::Mailer::new(&settings.mail)?);
+    let ctx = JobContext::new(db.clone(), std::sync::Arc::new(settings), mailer);
+    let outcome = match command {
+        JobsCommand::List { json } => {
+            runs::recover_stale(&db, ctx.settings.jobs.stale_after_secs, chrono::Utc::now())
+                .await?;
+            let mut listed = Vec::new();
+            for job in JobName::ALL {
+                let schedule = job.schedule(&ctx.settings.jobs);
+                let latest = runs::latest(&db, job.as_str(), 3).await?;
+                if json {
+                    listed.push(serde_json::json!({
+                        "name": job.as_str(),
+                        "schedule": schedule.schedule,
+                        "enabled": schedule.enabled,
+                        "last_runs": latest.iter().map(run_json).collect::<Vec<_>>(),
+                    }));
+                } else {
+                    let last = latest.first().map_or_else(
+                        || "never run".to_owned(),
+                        |r| {
+                            format!(
+                                "last {} {} ({})",
+                                r.started_at.format("%Y-%m-%d %H:%M"),
+                                r.outcome,
+                                r.trigger
+                            )
+                        },
+                    );
+                    let state = if schedule.enabled { "" } else { " (off)" };
+                    println!(
+                        "{:<18} {:<16}{state} {last}",
+                        job.as_str(),
+                        schedule.schedule
+                    );
+                }
+            }
+            if json {
+                println!("{}", serde_json::Value::Array(listed));
+            }
+            Ok(())
+        }
+        JobsCommand::Run { name, as_of, json } => {
+            let job = JobName::parse(&name)?;
+            let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            match jobs::run(&ctx, job, Trigger::Manual, as_of).await? {
+                RunOutcome::Ran(run) => {
+                    if json {
+                        println!("{}", run_json(&run));
+                    } else {
+                        println!(
+                            "{} as of {}: {}, {} rows touched, {} alerts created, {} emails sent",
+                            run.job,
+                            run.as_of,
+                            run.outcome,
+                            run.rows_touched,
+                            run.alerts_created,
+                            run.emails_sent
+                        );
+                    }
+                    match run.outcome.as_str() {
+                        "succeeded" => Ok(()),
+                        _ => Err(anyhow::anyhow!(
+                            "{} failed: {}",
+                            run.job,
+                            run.error.unwrap_or_default()
+                        )),
+                    }
+                }
+                RunOutcome::ClaimedElsewhere => {
+                    Err(anyhow::anyhow!("{name}: another instance has this run"))
+                }
+            }
+        }
+    };
+    db.close().await?;
+    outcome
+}
+
 fn invoice_json(i: &backoffice::db::entities::invoice::Model) -> serde_json::Value {
     use sea_orm::ActiveEnum;
     let total = backoffice::billing::money::from_micros(i.total_micros)

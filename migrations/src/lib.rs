@@ -17,6 +17,10 @@ mod m20261201_000009_forecasts;
 mod m20261201_000010_mms_use_cases;
 mod m20261201_000011_mms;
 mod m20261201_000012_invoices;
+mod m20261201_000013_billing_daily;
+mod m20261201_000014_jobs_alerts;
+
+pub use m20261201_000013_billing_daily::billing_daily_backfill;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -37,6 +41,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_mms_use_cases::Migration),
             Box::new(m20261201_000011_mms::Migration),
             Box::new(m20261201_000012_invoices::Migration),
+            Box::new(m20261201_000013_billing_daily::Migration),
+            Box::new(m20261201_000014_jobs_alerts::Migration),
         ]
     }
 }

@@ -1,10 +1,11 @@
-//! Invoices in the database. A run aggregates the stored charges in SQL (integer micro-units,
-//! exact on both backends; no message is loaded) into lines per kind, direction, number kind,
-//! country and unit price, carrier fees per carrier, and one-time charges. A draft is
-//! replaced by every run; issuing claims the records for the invoice first (their
-//! `invoice_id`), then computes the lines from exactly those records and numbers the invoice in
-//! the same transaction, so nothing is billed twice or lost. Records that arrive for a closed
-//! period are late: the next open period bills them, flagged.
+//! Invoices in the database. A run reads the billing roll-up (`rollup`: per customer, day and
+//! line key, in integer micro-units, exact on both backends; no record is loaded) into lines
+//! per kind, direction, number kind, country and unit price, carrier fees per carrier, and
+//! one-time charges. A draft is replaced by every run; issuing claims the records and their
+//! roll-up rows for the invoice first (their `invoice_id`), then computes the lines from
+//! exactly those and numbers the invoice in the same transaction, so nothing is billed twice
+//! or lost. Records that arrive for a closed period are late: the next open period bills
+//! them, flagged. The records stay each line's drill-down.
 
 use std::collections::BTreeMap;
 
@@ -22,12 +23,13 @@ use super::invoicing::{
 };
 use super::money::from_micros;
 use super::rating::{Direction, MessageKind};
+use super::rollup;
 use crate::auth::RequestContext;
 use crate::compliance::numbers::NumberKind;
 use crate::config::BillingSettings;
 use crate::db::entities::{
-    carrier, credit_note, credit_note_line, invoice, invoice_line, invoice_run, invoice_sequence,
-    message, message_charge, one_time_charge,
+    billing_daily, carrier, credit_note, credit_note_line, invoice, invoice_line, invoice_run,
+    invoice_sequence, message, message_charge, one_time_charge,
 };
 use crate::error::AppError;
 
@@ -167,64 +169,48 @@ fn charges_join() -> sea_orm::RelationDef {
         .into()
 }
 
+/// A grouped roll-up row: charge kind, message kind, direction, number kind, country (empty
+/// when unknown), carrier (0 when unknown), unit price, quantity and amount.
 type GroupRow = (
     String,
     MessageKind,
     Direction,
     NumberKind,
-    Option<String>,
-    Option<i64>,
+    String,
+    i64,
     i64,
     i64,
     i64,
 );
 
-/// The grouped message charges matching `condition`, optionally also by customer and
-/// currency (the period-wide aggregate of a run).
-fn grouped(condition: Condition) -> sea_orm::Select<message_charge::Entity> {
-    message_charge::Entity::find()
-        .select_only()
-        .column_as(message_charge::Column::Kind, "charge_kind")
-        .column_as(message::Column::Kind, "message_kind")
-        .column_as(message::Column::Direction, "direction")
-        .column_as(message::Column::NumberKind, "number_kind")
-        .column_as(message::Column::DestinationCountry, "country")
-        .column_as(message::Column::CarrierId, "carrier_id")
-        .column_as(message_charge::Column::UnitPriceMicros, "unit_price")
-        .column_as(
-            Expr::cust("CAST(SUM(message_charges.quantity) AS BIGINT)"),
-            "quantity",
-        )
-        .column_as(
-            Expr::cust("CAST(SUM(message_charges.amount_micros) AS BIGINT)"),
-            "raw",
-        )
-        .join(JoinType::InnerJoin, charges_join())
-        .filter(condition)
-        .group_by(message_charge::Column::Kind)
-        .group_by(message::Column::Kind)
-        .group_by(message::Column::Direction)
-        .group_by(message::Column::NumberKind)
-        .group_by(message::Column::DestinationCountry)
-        .group_by(message::Column::CarrierId)
-        .group_by(message_charge::Column::UnitPriceMicros)
+/// The roll-up rows of a customer's records in `scope`.
+fn rollup_scope(customer_id: i64, currency: &str, scope: &Scope) -> Condition {
+    let (invoice_id, ranges) = match scope {
+        Scope::Unbilled(ranges) => (rollup::UNBILLED, ranges),
+        Scope::Invoice(id, ranges) => (*id, ranges),
+    };
+    Condition::all()
+        .add(billing_daily::Column::CustomerId.eq(customer_id))
+        .add(billing_daily::Column::Currency.eq(currency))
+        .add(billing_daily::Column::InvoiceId.eq(invoice_id))
+        .add(ranges.iter().fold(Condition::any(), |any, r| {
+            any.add(rollup::days(r.start, r.end))
+        }))
 }
 
-/// Every customer's unbilled, on-time message charges of a period in one pass over the
-/// period (records in time order, not one customer's scattered rows at a time).
+/// Every customer's unbilled, on-time charges of a period in one read of the roll-up.
 async fn period_groups(
     conn: &impl ConnectionTrait,
     period: Period,
 ) -> Result<BTreeMap<(i64, String), Vec<GroupRow>>, AppError> {
     let condition = Condition::all()
-        .add(message::Column::InvoiceId.is_null())
-        .add(message::Column::SubmittedAt.gte(period.start()))
-        .add(message::Column::SubmittedAt.lt(period.end()));
-    let rows: Vec<CustomerGroupRow> = grouped(condition)
-        .column_as(message::Column::CustomerId, "customer_id")
-        .column_as(message::Column::Currency, "currency")
-        .group_by(message::Column::CustomerId)
-        .group_by(message::Column::Currency)
+        .add(billing_daily::Column::InvoiceId.eq(rollup::UNBILLED))
+        .add(rollup::days(period.start(), period.end()));
+    let rows: Vec<CustomerGroupRow> = rollup::grouped(condition)
+        .column(billing_daily::Column::CustomerId)
+        .column(billing_daily::Column::Currency)
+        .group_by(billing_daily::Column::CustomerId)
+        .group_by(billing_daily::Column::Currency)
         .into_tuple()
         .all(conn)
         .await?;
@@ -245,6 +231,8 @@ fn fold_rows(
     lines: &mut BTreeMap<LineKey, Sums>,
 ) {
     for (charge_kind, kind, direction, number_kind, country, carrier_id, unit, qty, raw) in rows {
+        let country = (!country.is_empty()).then_some(country);
+        let carrier_id = (carrier_id != 0).then_some(carrier_id);
         let late_note = if late {
             " (late: an earlier period)"
         } else {
@@ -299,14 +287,14 @@ fn fold_rows(
     }
 }
 
-/// A group of the period-wide aggregate: the group, then its customer and currency.
+/// A group of the period-wide read: the group, then its customer and currency.
 type CustomerGroupRow = (
     String,
     MessageKind,
     Direction,
     NumberKind,
-    Option<String>,
-    Option<i64>,
+    String,
+    i64,
     i64,
     i64,
     i64,
@@ -337,8 +325,8 @@ async fn compute_lines(
     let on_time = match on_time {
         Some(rows) => rows,
         None => {
-            grouped(message_scope(customer_id, currency, scope))
-                .filter(message::Column::SubmittedAt.gte(period.start()))
+            rollup::grouped(rollup_scope(customer_id, currency, scope))
+                .filter(billing_daily::Column::Day.gte(rollup::day_of(period.start())))
                 .into_tuple()
                 .all(conn)
                 .await?
@@ -347,8 +335,8 @@ async fn compute_lines(
     fold_rows(on_time, false, &carriers, &mut lines);
     // Late records exist only where an earlier period is closed.
     if has_late {
-        let late: Vec<GroupRow> = grouped(message_scope(customer_id, currency, scope))
-            .filter(message::Column::SubmittedAt.lt(period.start()))
+        let late: Vec<GroupRow> = rollup::grouped(rollup_scope(customer_id, currency, scope))
+            .filter(billing_daily::Column::Day.lt(rollup::day_of(period.start())))
             .into_tuple()
             .all(conn)
             .await?;
@@ -706,6 +694,8 @@ pub async fn issue(
     }];
     ranges.extend(closed_before(&txn, current.customer_id, &current.currency, period).await?);
     let unbilled = Scope::Unbilled(ranges.clone());
+    // No record of this customer commits between the records' claim and the roll-up's.
+    rollup::lock_exclusive(&txn, current.customer_id).await?;
     message::Entity::update_many()
         .col_expr(message::Column::InvoiceId, Expr::value(current.id))
         .filter(message_scope(
@@ -715,6 +705,16 @@ pub async fn issue(
         ))
         .exec(&txn)
         .await?;
+    rollup::claim(
+        &txn,
+        current.customer_id,
+        &current.currency,
+        ranges.iter().fold(Condition::any(), |any, r| {
+            any.add(rollup::days(r.start, r.end))
+        }),
+        current.id,
+    )
+    .await?;
     one_time_charge::Entity::update_many()
         .col_expr(one_time_charge::Column::InvoiceId, Expr::value(current.id))
         .filter(one_time_scope(

@@ -12,3 +12,4 @@ pub mod pdf;
 pub mod quote;
 pub mod rate_store;
 pub mod rating;
+pub mod rollup;

@@ -14,7 +14,7 @@ use super::numbers::{NumberKind, ShortCodeType};
 use crate::audit;
 use crate::auth::RequestContext;
 use crate::db::entities::{
-    alert, customer, lease_event, number, one_time_charge, one_time_price, short_code_lease,
+    customer, lease_event, number, one_time_charge, one_time_price, short_code_lease,
 };
 use crate::error::AppError;
 
@@ -168,8 +168,8 @@ async fn event(
     Ok(())
 }
 
-/// Raises an alert for a customer's account manager (delivered by email in the jobs), about
-/// a lease when `lease_id` is set.
+/// Raises an alert for a customer's account manager (emailed by the jobs), about a lease
+/// when `lease_id` is set; once per kind, lease and subject.
 pub async fn raise_alert(
     conn: &impl ConnectionTrait,
     customer_id: i64,
@@ -178,18 +178,16 @@ pub async fn raise_alert(
     subject: String,
     detail: String,
 ) -> Result<(), AppError> {
-    alert::ActiveModel {
-        customer_id: Set(customer_id),
-        kind: Set(kind.into()),
-        subject: Set(subject),
-        detail: Set(detail),
-        lease_id: Set(lease_id),
-        created_at: Set(Utc::now()),
-        acknowledged_at: Set(None),
-        emailed_at: Set(None),
-        ..Default::default()
-    }
-    .insert(conn)
+    crate::alerts::store::raise(
+        conn,
+        crate::alerts::store::NewAlert {
+            customer_id: Some(customer_id),
+            lease_id,
+            kind: kind.into(),
+            subject,
+            detail,
+        },
+    )
     .await?;
     Ok(())
 }
@@ -568,6 +566,39 @@ pub async fn maintain_leases(
     actor: &RequestContext,
     as_of: NaiveDate,
 ) -> Result<MaintenanceSummary, AppError> {
+    maintain_leases_part(db, actor, as_of, MaintenancePart::All).await
+}
+
+/// Which of a lease's due actions a maintenance run applies: the daily jobs run terms
+/// (renewals and notice) and inactivity (warnings and cancellation) apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MaintenancePart {
+    All,
+    Terms,
+    Inactivity,
+}
+
+impl MaintenancePart {
+    fn takes(self, action: &LeaseAction) -> bool {
+        let inactivity = matches!(
+            action,
+            LeaseAction::WarnInactivity { .. } | LeaseAction::CancelForInactivity { .. }
+        );
+        match self {
+            MaintenancePart::All => true,
+            MaintenancePart::Terms => !inactivity,
+            MaintenancePart::Inactivity => inactivity,
+        }
+    }
+}
+
+/// `maintain_leases`, applying only `part` of what is due.
+pub async fn maintain_leases_part(
+    db: &DatabaseConnection,
+    actor: &RequestContext,
+    as_of: NaiveDate,
+    part: MaintenancePart,
+) -> Result<MaintenanceSummary, AppError> {
     let live = short_code_lease::Entity::find()
         .filter(
             short_code_lease::Column::State.is_in([LeaseState::Active, LeaseState::NoticeGiven]),
@@ -578,7 +609,10 @@ pub async fn maintain_leases(
     let mut summary = MaintenanceSummary::default();
     for lease in live {
         summary.leases_checked += 1;
-        let actions = leases::maintain(&facts(&lease), as_of);
+        let actions: Vec<LeaseAction> = leases::maintain(&facts(&lease), as_of)
+            .into_iter()
+            .filter(|a| part.takes(a))
+            .collect();
         if actions.is_empty() {
             continue;
         }
@@ -632,6 +666,18 @@ async fn apply_actions(
                         code.address
                     ),
                     start_of(*starts_on),
+                )
+                .await?;
+                raise_alert(
+                    &txn,
+                    lease.customer_id,
+                    Some(lease.id),
+                    "lease_renewed",
+                    format!("Short code {} renewed for term {n}", code.address),
+                    format!(
+                        "The lease of short code {} renewed for term {n}, {starts_on} to {ends_on}; its leasing fee is charged on the next invoice.",
+                        code.address
+                    ),
                 )
                 .await?;
                 term = i32::try_from(*n).unwrap_or(i32::MAX);

@@ -14,9 +14,7 @@ use super::parse_id;
 use crate::billing::money::{from_micros, Money};
 use crate::compliance::lease_store::{self, MaintenanceSummary};
 use crate::compliance::leases::LeaseState;
-use crate::db::entities::{
-    alert, lease_event, number, one_time_charge, one_time_price, short_code_lease,
-};
+use crate::db::entities::{lease_event, number, one_time_charge, one_time_price, short_code_lease};
 use crate::error::AppError;
 
 /// A short code's lease.
@@ -204,19 +202,6 @@ pub struct NewOneTimePriceInput {
     pub effective_to: Option<DateTime<Utc>>,
 }
 
-/// An alert for a customer's account manager.
-#[derive(SimpleObject)]
-pub struct Alert {
-    pub id: ID,
-    pub customer_id: ID,
-    pub kind: String,
-    pub subject: String,
-    pub detail: String,
-    pub lease_id: Option<ID>,
-    pub created_at: DateTime<Utc>,
-    pub acknowledged_at: Option<DateTime<Utc>>,
-}
-
 /// Notice given: the lease, when it ends, and whether the notice came too late for the
 /// current term (it then renews once more).
 #[derive(SimpleObject)]
@@ -317,34 +302,6 @@ impl LeaseQuery {
             .gql()?
             .into_iter()
             .map(OneTimePrice::from)
-            .collect())
-    }
-
-    /// Alerts for account managers, newest first, optionally of one customer.
-    #[graphql(guard = "RoleGuard::new(ACCOUNT_MANAGERS)")]
-    async fn alerts(&self, ctx: &Context<'_>, customer_id: Option<ID>) -> Result<Vec<Alert>> {
-        let mut select = alert::Entity::find().order_by_desc(alert::Column::Id);
-        if let Some(id) = customer_id {
-            select = select.filter(alert::Column::CustomerId.eq(parse_id(&id, "customerId")?));
-        }
-        let db = ctx.data::<DatabaseConnection>()?;
-        Ok(select
-            .limit(500)
-            .all(db)
-            .await
-            .map_err(AppError::from)
-            .gql()?
-            .into_iter()
-            .map(|a| Alert {
-                id: ID(a.id.to_string()),
-                customer_id: ID(a.customer_id.to_string()),
-                kind: a.kind,
-                subject: a.subject,
-                detail: a.detail,
-                lease_id: a.lease_id.map(|id| ID(id.to_string())),
-                created_at: a.created_at,
-                acknowledged_at: a.acknowledged_at,
-            })
             .collect())
     }
 }

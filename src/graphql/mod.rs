@@ -11,6 +11,7 @@ pub mod filings;
 pub mod forecasts;
 pub mod guard;
 pub mod invoices;
+pub mod jobs;
 pub mod leases;
 pub mod loader;
 pub mod messages;
@@ -47,6 +48,7 @@ pub struct Query(
     use_cases::UseCaseQuery,
     mms::MmsQuery,
     invoices::InvoiceQuery,
+    jobs::JobQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
@@ -66,6 +68,7 @@ pub struct Mutation(
     use_cases::UseCaseMutation,
     mms::MmsMutation,
     invoices::InvoiceMutation,
+    jobs::JobMutation,
 );
 
 /// The schema type served at `/graphql`.
@@ -83,10 +86,12 @@ pub fn build_schema(
     settings: &Settings,
     gateway: std::sync::Arc<crate::smpp::gateway::Gateway>,
     mailer: std::sync::Arc<crate::mail::Mailer>,
+    jobs: crate::jobs::JobContext,
 ) -> AppSchema {
     schema_builder()
         .data(db)
         .data(mailer)
+        .data(jobs)
         .data(std::sync::Arc::clone(&gateway.sessions))
         .data(gateway)
         .data(settings.throttle.clone())

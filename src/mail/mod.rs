@@ -87,6 +87,34 @@ impl Mailer {
             .subject(subject)
             .multipart(body)
             .map_err(|e| MailError::Message(e.to_string()))?;
+        self.deliver(message).await
+    }
+
+    /// Sends one message as plain text with an HTML alternative (mail readers show the one
+    /// they can).
+    pub async fn send_alternative(
+        &self,
+        to: &str,
+        subject: &str,
+        text: &str,
+        html: &str,
+    ) -> Result<String, MailError> {
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| MailError::Message(format!("to {to:?}: {e}")))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .multipart(MultiPart::alternative_plain_html(
+                text.to_owned(),
+                html.to_owned(),
+            ))
+            .map_err(|e| MailError::Message(e.to_string()))?;
+        self.deliver(message).await
+    }
+
+    async fn deliver(&self, message: Message) -> Result<String, MailError> {
         match &self.transport {
             Transport::Outbox(outbox) => outbox
                 .send(message)

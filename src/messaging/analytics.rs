@@ -499,3 +499,85 @@ mod tests {
         assert_eq!(batch.times[&(key, ACK, bucket_of(40))], 1);
     }
 }
+
+/// What a delivery-time check found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DeliveryTimeCheck {
+    pub carriers_checked: i64,
+    /// Per slow carrier: its code and 90th-percentile delivery time in milliseconds.
+    pub degraded: Vec<(String, i64)>,
+    pub alerts_raised: i64,
+}
+
+/// Checks each carrier's 90th-percentile delivery time on `day` against `limit_secs` and
+/// raises one operators' alert per slow carrier and day (carriers with fewer than
+/// `min_messages` deliveries that day are not judged).
+pub async fn check_delivery_times(
+    db: &sea_orm::DatabaseConnection,
+    day: NaiveDate,
+    limit_secs: u64,
+    min_messages: i64,
+) -> Result<DeliveryTimeCheck, crate::error::AppError> {
+    use crate::db::entities::carrier;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let rows: Vec<(i64, i16, i64)> = delivery_times::Entity::find()
+        .select_only()
+        .column(delivery_times::Column::CarrierId)
+        .column(delivery_times::Column::Bucket)
+        .column_as(Expr::cust("CAST(SUM(count) AS BIGINT)"), "n")
+        .filter(delivery_times::Column::Day.eq(day.format("%Y-%m-%d").to_string()))
+        .filter(delivery_times::Column::Measure.eq(DELIVERY))
+        .group_by(delivery_times::Column::CarrierId)
+        .group_by(delivery_times::Column::Bucket)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut per_carrier: std::collections::BTreeMap<i64, Vec<(i16, i64)>> = Default::default();
+    for (carrier_id, bucket, n) in rows {
+        per_carrier.entry(carrier_id).or_default().push((bucket, n));
+    }
+    let codes: HashMap<i64, String> = carrier::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.code))
+        .collect();
+    let mut check = DeliveryTimeCheck::default();
+    let limit_ms = i64::try_from(limit_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+    for (carrier_id, histogram) in per_carrier {
+        let delivered: i64 = histogram.iter().map(|(_, n)| n).sum();
+        check.carriers_checked += 1;
+        if delivered < min_messages {
+            continue;
+        }
+        let Some(p90) = percentile(&histogram, 0.9) else {
+            continue;
+        };
+        if p90 <= limit_ms {
+            continue;
+        }
+        let code = codes
+            .get(&carrier_id)
+            .cloned()
+            .unwrap_or_else(|| format!("carrier {carrier_id}"));
+        check.degraded.push((code.clone(), p90));
+        let raised = crate::alerts::store::raise(
+            db,
+            crate::alerts::store::NewAlert {
+                customer_id: None,
+                lease_id: None,
+                kind: "delivery_time_degraded".into(),
+                subject: format!("{code} delivery slow on {day}"),
+                detail: format!(
+                    "On {day}, 90% of the {delivered} messages {code} delivered took up to {:.1} s, over the {limit_secs} s limit.",
+                    p90 as f64 / 1000.0
+                ),
+            },
+        )
+        .await?;
+        if raised {
+            check.alerts_raised += 1;
+        }
+    }
+    Ok(check)
+}

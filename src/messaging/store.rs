@@ -18,7 +18,8 @@ use super::analytics::{StatsBatch, StatsKey};
 use super::outbound::OutboundMessage;
 use super::status::{receipt_text, MessageStatus};
 use crate::billing::money::to_micros;
-use crate::billing::rating::{total, ChargeKind, Direction};
+use crate::billing::rating::{total, ChargeKind, ChargeLine, Direction};
+use crate::billing::rollup::{self, BillingBatch, ChargedRecord};
 use crate::db::entities::{message, message_charge, message_part, receipt};
 use crate::metrics::Metrics;
 
@@ -322,10 +323,7 @@ fn message_rows(
         .map(|line| {
             Ok(message_charge::ActiveModel {
                 message_id: Set(message_id.to_owned()),
-                kind: Set(match line.kind {
-                    ChargeKind::Usage => "usage".into(),
-                    ChargeKind::CarrierFee => "carrier_fee".into(),
-                }),
+                kind: Set(charge_kind_name(line.kind).into()),
                 quantity: Set(i32::try_from(line.quantity).unwrap_or(i32::MAX)),
                 unit_price_micros: Set(micros(line.unit_price)?),
                 amount_micros: Set(micros(line.amount)?),
@@ -378,6 +376,33 @@ fn message_rows(
     Ok((row, charges))
 }
 
+/// One charge line of an admitted message, as the billing roll-up counts it.
+fn charged_record<'a>(a: &'a Admitted, line: &ChargeLine) -> Result<ChargedRecord<'a>, DbErr> {
+    let micros = |d| to_micros(d).map_err(|e| DbErr::Custom(format!("charge {e}")));
+    Ok(ChargedRecord {
+        customer_id: a.customer_id,
+        currency: &a.currency,
+        submitted_at: a.submitted_at,
+        message_kind: a.kind,
+        direction: a.direction,
+        number_kind: a.number_kind,
+        country: a.destination_country.as_deref(),
+        carrier_id: a.carrier_id,
+        charge_kind: charge_kind_name(line.kind),
+        quantity: i64::from(line.quantity),
+        unit_price_micros: micros(line.unit_price)?,
+        amount_micros: micros(line.amount)?,
+    })
+}
+
+/// The stored name of a charge line's kind.
+fn charge_kind_name(kind: ChargeKind) -> &'static str {
+    match kind {
+        ChargeKind::Usage => "usage",
+        ChargeKind::CarrierFee => "carrier_fee",
+    }
+}
+
 /// The stored name of an encoding.
 pub fn encoding_name(encoding: super::fragments::Encoding) -> &'static str {
     use super::fragments::Encoding;
@@ -397,6 +422,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
     let mut receipts = Vec::new();
     let mut parts = Vec::new();
     let mut stats = StatsBatch::default();
+    let mut billing = BillingBatch::default();
     for write in writes {
         if let Write::Insert {
             message_id,
@@ -416,6 +442,9 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
                 i64::from(admitted.fragments),
                 admitted.status,
             );
+            for line in &admitted.charges {
+                billing.add(charged_record(admitted, line)?);
+            }
             messages.push(row);
             charges.extend(lines);
             parts.extend(part_rows(message_id, admitted));
@@ -423,6 +452,9 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
         }
     }
     let txn = db.begin().await?;
+    // Before the records: an issue of these customers waits for this batch, or it for the
+    // issue, so no record lands between an issue's two claims.
+    rollup::lock_shared(&txn, &billing.customers()).await?;
     for chunk in statement_sized(&messages) {
         message::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(&txn)
@@ -587,6 +619,7 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
             .await?;
     }
     stats.apply(&txn).await?;
+    billing.apply(&txn).await?;
     txn.commit().await?;
     Ok(changed)
 }

@@ -130,6 +130,8 @@ pub fn test_settings(db_url: &str) -> Settings {
         ..Settings::default()
     };
     settings.auth.admin_token = Some(format!("admin-{}", uuid::Uuid::new_v4().simple()));
+    // Jobs run when a test runs them, not on the clock.
+    settings.jobs.scheduler = false;
     // Each test its own mail outbox.
     settings.mail.outbox_dir = std::env::temp_dir().join(format!(
         "backoffice-outbox-{}",
@@ -339,4 +341,63 @@ impl TestApp {
         self.db.close().await.ok();
         self.test_db.drop_database().await;
     }
+}
+
+/// An SMTP server of the test's own, over real TCP: every message's DATA, in order. The
+/// first `refuse` messages are refused (`451` after their data), as a server in trouble does.
+pub async fn smtp_server(refuse: usize) -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let refused = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let (seen, received) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            let seen = seen.clone();
+            let refused = refused.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 test-smtp ESMTP\r\n").await;
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            let body = data.take().unwrap();
+                            if refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < refuse {
+                                let _ = write.write_all(b"451 4.3.0 try again later\r\n").await;
+                                continue;
+                            }
+                            let _ = seen.send(body);
+                            let _ = write.write_all(b"250 2.0.0 queued\r\n").await;
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_ascii_uppercase();
+                    let answer: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 test-smtp\r\n",
+                        "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 OK\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        }
+                        _ => b"502 not implemented\r\n",
+                    };
+                    let _ = write.write_all(answer).await;
+                }
+            });
+        }
+    });
+    (url, received)
 }

@@ -6,6 +6,7 @@
 use std::process::Command;
 
 use backoffice::billing::rating::{Direction, MessageKind};
+use backoffice::billing::rollup::{BillingBatch, ChargedRecord};
 use backoffice::compliance::numbers::NumberKind;
 use backoffice::db::entities::{message, message_charge, one_time_charge};
 use backoffice::messaging::status::MessageStatus;
@@ -24,6 +25,7 @@ on_both_databases!(
     documents_follow_the_api_authorization,
     the_cli_runs_issues_and_renders,
     documents_render_the_same_bytes_and_issuing_emails_the_pdf,
+    traffic_over_smpp_is_billed_and_after_issue_goes_to_the_next_period,
 );
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -83,6 +85,28 @@ async fn record(
     if let Some(fee) = fee_micros {
         charge("carrier_fee", fee).insert(&app.db).await.unwrap();
     }
+    // A record loaded beside the gateway is counted in the billing roll-up as the message
+    // writer counts its own (the test over SMPP below checks the writer's).
+    let mut batch = BillingBatch::default();
+    let charged = |charge_kind, unit: i64| ChargedRecord {
+        customer_id: customer,
+        currency: "USD",
+        submitted_at: when,
+        message_kind: MessageKind::Sms,
+        direction: Direction::Mt,
+        number_kind: NumberKind::LongCode,
+        country: Some(country),
+        carrier_id: None,
+        charge_kind,
+        quantity: i64::from(quantity),
+        unit_price_micros: unit,
+        amount_micros: unit * i64::from(quantity),
+    };
+    batch.add(charged("usage", unit_micros));
+    if let Some(fee) = fee_micros {
+        batch.add(charged("carrier_fee", fee));
+    }
+    batch.apply(&app.db).await.unwrap();
     message_id
 }
 
@@ -588,57 +612,6 @@ async fn the_cli_runs_issues_and_renders(backend: Backend) {
     app.stop().await;
 }
 
-/// A minimal SMTP server of the test's own: every message's DATA, in order.
-async fn smtp_server() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("smtp://{}", listener.local_addr().unwrap());
-    let (seen, received) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        while let Ok((socket, _)) = listener.accept().await {
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let (read, mut write) = socket.into_split();
-                let mut lines = BufReader::new(read).lines();
-                let _ = write.write_all(b"220 test-smtp ESMTP\r\n").await;
-                let mut data: Option<String> = None;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if let Some(body) = data.as_mut() {
-                        if line == "." {
-                            let _ = seen.send(data.take().unwrap());
-                            let _ = write.write_all(b"250 2.0.0 queued\r\n").await;
-                        } else {
-                            body.push_str(&line);
-                            body.push('\n');
-                        }
-                        continue;
-                    }
-                    let verb = line
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_ascii_uppercase();
-                    let answer: &[u8] = match verb.as_str() {
-                        "EHLO" | "HELO" => b"250 test-smtp\r\n",
-                        "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 OK\r\n",
-                        "DATA" => {
-                            data = Some(String::new());
-                            b"354 go ahead\r\n"
-                        }
-                        "QUIT" => {
-                            let _ = write.write_all(b"221 bye\r\n").await;
-                            return;
-                        }
-                        _ => b"502 not implemented\r\n",
-                    };
-                    let _ = write.write_all(answer).await;
-                }
-            });
-        }
-    });
-    (url, received)
-}
-
 async fn documents_render_the_same_bytes_and_issuing_emails_the_pdf(backend: Backend) {
     let Some(mut app) = spawn_app(backend).await else {
         return;
@@ -716,7 +689,7 @@ async fn documents_render_the_same_bytes_and_issuing_emails_the_pdf(backend: Bac
     assert_eq!(total_row[6], "500.42");
 
     // Over SMTP once configured: a real SMTP conversation with the test's server.
-    let (smtp_url, mut received) = smtp_server().await;
+    let (smtp_url, mut received) = crate::helpers::smtp_server(0).await;
     app.restart(|s| s.mail.smtp_url = Some(smtp_url)).await;
     record(
         &app,
@@ -747,5 +720,100 @@ async fn documents_render_the_same_bytes_and_issuing_emails_the_pdf(backend: Bac
         message.contains(&format!("{}.pdf", sent["number"].as_str().unwrap())),
         "{message}"
     );
+    app.stop().await;
+}
+
+/// The message writer keeps the billing roll-up with its records: what SMPP traffic is
+/// charged is what a run bills, and a record for an issued period is billed late in the next.
+async fn traffic_over_smpp_is_billed_and_after_issue_goes_to_the_next_period(backend: Backend) {
+    use crate::smpp::{demo_app, submit_body, wait_for_status, Esme, BIND_TRANSCEIVER};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let Some(app) = demo_app(backend, 20).await else {
+        return;
+    };
+    let mut esme = Esme::connect(&app).await;
+    assert_eq!(esme.bind(BIND_TRANSCEIVER, "demo", "demopass").await, 0);
+    let submit = |text: &'static str| {
+        submit_body("12065550100", "14255550123", 0, 0, 0, text.as_bytes(), &[])
+    };
+    let mut ids = Vec::new();
+    for text in ["One", "Two", "Three"] {
+        let (status, id) = esme.submit(&submit(text)).await;
+        assert_eq!(status, 0);
+        ids.push(id);
+    }
+    for id in &ids {
+        wait_for_status(&app, id, "DELIVERED").await;
+    }
+    let first = message::Entity::find()
+        .filter(message::Column::MessageId.eq(ids[0].as_str()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let period = first.submitted_at.format("%Y-%m").to_string();
+    let charged = |rows: &[message::Model]| -> rust_decimal::Decimal {
+        rows.iter()
+            .map(|m| rust_decimal::Decimal::new(m.charge_micros, 6))
+            .sum()
+    };
+    let records = message::Entity::find()
+        .filter(message::Column::CustomerId.eq(first.customer_id))
+        .filter(message::Column::Currency.eq("USD"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let records: Vec<_> = records
+        .into_iter()
+        .filter(|m| m.submitted_at.format("%Y-%m").to_string() == period)
+        .collect();
+    assert!(records.len() >= 3);
+    let customer_id = first.customer_id.to_string();
+    let ran = run(&app, &period, &customer_id).await;
+    let drafted = ran["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["state"] == "DRAFT")
+        .cloned()
+        .expect("a draft");
+    let draft = invoice(&app, &drafted["id"]).await;
+    let message_lines = |inv: &Value, late: bool| -> rust_decimal::Decimal {
+        inv["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["section"] != "one_time" && l["late"] == late)
+            .map(|l| cents(&l["rawAmount"]))
+            .sum()
+    };
+    assert_eq!(message_lines(&draft, false), charged(&records));
+    app.gql(
+        app.admin(),
+        "mutation($id: ID!) { issueInvoice(id: $id) { state } }",
+        json!({ "id": drafted["id"] }),
+    )
+    .await;
+    // After the issue: a record of the issued period is late for the next one.
+    let (status, late_id) = esme.submit(&submit("Four")).await;
+    assert_eq!(status, 0);
+    wait_for_status(&app, &late_id, "DELIVERED").await;
+    let late = message::Entity::find()
+        .filter(message::Column::MessageId.eq(late_id.as_str()))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let next = backoffice::billing::invoicing::Period::parse(&period)
+        .unwrap()
+        .next()
+        .to_string();
+    let ran = run(&app, &next, &customer_id).await;
+    let next_draft = ran["invoices"].as_array().unwrap()[0].clone();
+    let next_draft = invoice(&app, &next_draft["id"]).await;
+    assert_eq!(message_lines(&next_draft, true), charged(&late));
+    // The issued invoice is as it was.
+    let issued = invoice(&app, &drafted["id"]).await;
+    assert_eq!(issued["state"], "ISSUED");
+    assert_eq!(message_lines(&issued, false), charged(&records));
     app.stop().await;
 }

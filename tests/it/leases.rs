@@ -193,10 +193,10 @@ async fn silence_warns_then_cancels_and_a_new_application_pays_again(backend: Ba
     let alerts = app
         .gql(
             app.admin(),
-            "{ alerts { kind leaseId subject } }",
+            "{ alerts(first: 100) { nodes { kind leaseId subject } } }",
             json!({}),
         )
-        .await["alerts"]
+        .await["alerts"]["nodes"]
         .clone();
     let kinds: Vec<&str> = alerts
         .as_array()
@@ -209,6 +209,7 @@ async fn silence_warns_then_cancels_and_a_new_application_pays_again(backend: Ba
         kinds,
         [
             "inactivity_cancelled",
+            "lease_renewed",
             "inactivity_warning",
             "inactivity_warning"
         ]

@@ -5,6 +5,7 @@ mod carriers;
 mod customers;
 mod helpers;
 mod invoices;
+mod jobs;
 mod leases;
 mod mm7;
 mod mms;

@@ -125,10 +125,14 @@ async fn use_cases_are_submitted_decided_superseded_and_revoked(backend: Backend
         "a revoked use case comes back only as a new submission"
     );
     let alerts = app
-        .gql(app.admin(), "{ alerts { kind subject } }", json!({}))
+        .gql(
+            app.admin(),
+            "{ alerts(first: 100) { nodes { kind subject } } }",
+            json!({}),
+        )
         .await;
     assert!(
-        alerts["alerts"]
+        alerts["alerts"]["nodes"]
             .as_array()
             .unwrap()
             .iter()

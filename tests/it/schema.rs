@@ -9,11 +9,12 @@ use backoffice::compliance::numbers::{NumberKind, ShortCodeType};
 use backoffice::compliance::use_cases::UseCaseStatus;
 use backoffice::customers::CustomerStatus;
 use backoffice::db::entities::{
-    alert, api_key, att_ratio_alert, audit_log, carrier, carrier_fee, carrier_filing,
-    carrier_prefix, credit_note, credit_note_line, customer, delivery_daily, delivery_times,
-    forecast, invoice, invoice_line, invoice_run, invoice_sequence, lease_event, message,
-    message_part, mm7_account, mms_use_case, number, one_time_charge, one_time_price, opt_out,
-    ported_number, rate, rate_card, receipt, sender_authorization, short_code_lease, smpp_account,
+    alert, api_key, att_ratio_alert, audit_log, billing_daily, carrier, carrier_fee,
+    carrier_filing, carrier_prefix, credit_note, credit_note_line, customer, delivery_daily,
+    delivery_times, forecast, invoice, invoice_line, invoice_run, invoice_sequence, job_run,
+    lease_event, message, message_part, mm7_account, mms_use_case, number, one_time_charge,
+    one_time_price, opt_out, ported_number, rate, rate_card, receipt, sender_authorization,
+    short_code_lease, smpp_account,
 };
 use backoffice::messaging::status::MessageStatus;
 use chrono::{SubsecRound, Utc};
@@ -356,6 +357,27 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
     .await;
     round_trip(
         &db,
+        billing_daily::ActiveModel {
+            customer_id: Set(customer.id),
+            currency: Set("USD".into()),
+            day: Set("2026-12-01".into()),
+            invoice_id: Set(0),
+            charge_kind: Set("usage".into()),
+            message_kind: Set(MessageKind::Sms),
+            direction: Set(Direction::Mt),
+            number_kind: Set(NumberKind::LongCode),
+            country: Set("US".into()),
+            carrier_id: Set(att.id),
+            unit_price_micros: Set(7_900),
+            records: Set(3),
+            quantity: Set(4),
+            amount_micros: Set(31_600),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
         delivery_times::ActiveModel {
             day: Set("2026-12-01".into()),
             customer_id: Set(customer.id),
@@ -406,14 +428,59 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
     round_trip(
         &db,
         alert::ActiveModel {
-            customer_id: Set(customer.id),
+            customer_id: Set(Some(customer.id)),
             kind: Set("inactivity_warning".into()),
+            severity: Set("warning".into()),
             subject: Set("s".into()),
             detail: Set("d".into()),
             lease_id: Set(Some(lease.id)),
+            recipient: Set(Some("am@example.com".into())),
+            dedupe_key: Set(Some("inactivity_warning|1|1|s".into())),
+            state: Set("failed".into()),
+            attempts: Set(5),
+            next_attempt_at: Set(Some(now)),
+            last_error: Set(Some("554 refused".into())),
             created_at: Set(now),
             acknowledged_at: Set(Some(now)),
+            acknowledged_by: Set(Some("key:1".into())),
             emailed_at: Set(None),
+            ..Default::default()
+        },
+    )
+    .await;
+    // An operators' alert has no customer.
+    round_trip(
+        &db,
+        alert::ActiveModel {
+            customer_id: Set(None),
+            kind: Set("job_failed".into()),
+            severity: Set("critical".into()),
+            subject: Set("Job retention failed".into()),
+            detail: Set("d".into()),
+            state: Set("pending".into()),
+            attempts: Set(0),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        job_run::ActiveModel {
+            job: Set("retention".into()),
+            scheduled_for: Set(now),
+            as_of: Set("2026-12-01".into()),
+            trigger: Set("schedule".into()),
+            instance: Set("host:1".into()),
+            started_at: Set(now),
+            heartbeat_at: Set(now),
+            finished_at: Set(Some(now)),
+            outcome: Set("succeeded".into()),
+            rows_touched: Set(3),
+            alerts_created: Set(1),
+            emails_sent: Set(1),
+            detail: Set(Some("{}".into())),
+            error: Set(None),
             ..Default::default()
         },
     )
