@@ -34,7 +34,7 @@ fn at(day: u32, hour: u32) -> DateTime<Utc> {
 
 /// One rated message record of `customer` with a usage charge: `quantity` fragments at
 /// `unit_micros` each (and optionally a carrier fee).
-async fn record(
+pub(crate) async fn record(
     app: &TestApp,
     customer: i64,
     when: DateTime<Utc>,
