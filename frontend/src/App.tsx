@@ -4,12 +4,15 @@ import { useSession } from './api/SessionContext';
 import { TableSkeleton } from './components/common';
 import { Layout } from './components/Layout';
 import { homeFor } from './lib/access';
+import { Alerts } from './pages/Alerts';
 import { BlockedTraffic } from './pages/BlockedTraffic';
 import { CustomerDetail } from './pages/CustomerDetail';
 import { EditCustomer, NewCustomer } from './pages/CustomerForm';
 import { CustomersList } from './pages/CustomersList';
+import { Gateway } from './pages/Gateway';
 import { InvoiceDetail } from './pages/InvoiceDetail';
 import { Invoices } from './pages/Invoices';
+import { Jobs } from './pages/Jobs';
 import { MessageDetail } from './pages/MessageDetail';
 import { MessagesList } from './pages/MessagesList';
 import { NotFound } from './pages/NotFound';
@@ -97,6 +100,9 @@ export function App() {
             </Suspense>
           }
         />
+        <Route path="gateway" element={<Gateway />} />
+        <Route path="alerts" element={<Alerts />} />
+        <Route path="jobs" element={<Jobs />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

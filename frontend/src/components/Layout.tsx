@@ -1,7 +1,10 @@
 import { AppShell, Badge, Box, Burger, Button, Group, NavLink, ScrollArea, Stack, Text, ThemeIcon, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
+  IconAntenna,
   IconApi,
+  IconBell,
+  IconClockPlay,
   IconBuildingStore,
   IconCash,
   IconCircleOff,
@@ -24,7 +27,8 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../../generated/gql';
 import { useSignedIn, useSession } from '../api/SessionContext';
-import { can, navFor, ROLE_LABELS, type NavIcon } from '../lib/access';
+import { can, navFor, ROLE_LABELS, type NavIcon, type NavQueue } from '../lib/access';
+import { ALERT_COUNT_LIMIT, alertCountBadge, alertCountLabel } from '../lib/alerts';
 import { complianceCounts, QUEUE_COLORS, queueLabel, type ComplianceCounts, type QueueKey } from '../lib/compliance';
 
 const ComplianceQueues = graphql(`
@@ -80,17 +84,67 @@ function useComplianceCounts(enabled: boolean): ComplianceCounts | null {
   );
 }
 
-function QueueBadges({ queues, counts }: { queues: readonly QueueKey[]; counts: ComplianceCounts }) {
-  const shown = queues.filter((q) => counts[q] > 0);
+const AlertCount = graphql(`
+  query AlertCount($first: Int!) {
+    alerts(acknowledged: false, first: $first) {
+      edges {
+        node {
+          id
+        }
+      }
+      pageInfo {
+        hasNextPage
+      }
+    }
+  }
+`);
+
+/**
+ * The alerts nobody acknowledged yet, for the roles that read alerts (null otherwise, and while
+ * loading). Acknowledging returns an alert and a job run may raise some, which makes urql
+ * fetch the count again.
+ */
+function useAlertCount(enabled: boolean): { count: number; more: boolean } | null {
+  const context = useMemo(() => ({ additionalTypenames: ['Alert', 'JobRun'] }), []);
+  const [{ data }] = useQuery({ query: AlertCount, variables: { first: ALERT_COUNT_LIMIT }, pause: !enabled, context });
+  return useMemo(() => (data ? { count: data.alerts.edges.length, more: data.alerts.pageInfo.hasNextPage } : null), [data]);
+}
+
+/** A count beside a navigation entry: what its badge shows, says and looks like. */
+interface NavCount {
+  count: number;
+  badge: string;
+  label: string;
+  color: string;
+}
+
+function navCounts(compliance: ComplianceCounts | null, alerts: { count: number; more: boolean } | null): Partial<Record<NavQueue, NavCount>> {
+  const out: Partial<Record<NavQueue, NavCount>> = {};
+  if (compliance) {
+    for (const q of Object.keys(compliance) as QueueKey[]) {
+      out[q] = { count: compliance[q], badge: String(compliance[q]), label: queueLabel(q, compliance[q]), color: QUEUE_COLORS[q] };
+    }
+  }
+  if (alerts) {
+    out.alerts = { count: alerts.count, badge: alertCountBadge(alerts.count, alerts.more), label: alertCountLabel(alerts.count, alerts.more), color: 'red' };
+  }
+  return out;
+}
+
+function QueueBadges({ queues, counts }: { queues: readonly NavQueue[]; counts: Partial<Record<NavQueue, NavCount>> }) {
+  const shown = queues.flatMap((q) => {
+    const c = counts[q];
+    return c && c.count > 0 ? [[q, c] as const] : [];
+  });
   if (shown.length === 0) return null;
   return (
     <Group gap={4} wrap="nowrap">
-      {shown.map((q) => (
-        <Tooltip key={q} label={queueLabel(q, counts[q])}>
-          <Badge size="sm" circle={counts[q] < 10} color={QUEUE_COLORS[q]} variant="filled" data-testid={`queue-${q}`}>
-            <span aria-hidden>{counts[q]}</span>
+      {shown.map(([q, c]) => (
+        <Tooltip key={q} label={c.label}>
+          <Badge size="sm" circle={c.badge.length < 2} color={c.color} variant="filled" data-testid={`queue-${q}`}>
+            <span aria-hidden>{c.badge}</span>
             <span className="sr-only" style={SR_ONLY}>
-              {queueLabel(q, counts[q])}
+              {c.label}
             </span>
           </Badge>
         </Tooltip>
@@ -127,6 +181,9 @@ const ICONS: Record<NavIcon, typeof IconUsers> = {
   forecasts: IconTimeline,
   rates: IconReceipt2,
   revenue: IconCash,
+  gateway: IconAntenna,
+  alerts: IconBell,
+  jobs: IconClockPlay,
   api: IconApi,
 };
 
@@ -136,7 +193,9 @@ export function Layout() {
   const [opened, { toggle, close }] = useDisclosure();
   const { pathname } = useLocation();
   const nav = navFor(session.role, session.customerId);
-  const counts = useComplianceCounts(can(session.role, 'compliance.queues'));
+  const compliance = useComplianceCounts(can(session.role, 'compliance.queues'));
+  const alerts = useAlertCount(can(session.role, 'alert.read'));
+  const counts = useMemo(() => navCounts(compliance, alerts), [compliance, alerts]);
   // A customer's numbers belong to the numbers section, not to the customer list.
   const section = /^\/customers\/[^/]+\/numbers/.test(pathname) ? '/numbers' : pathname;
 
@@ -196,7 +255,7 @@ export function Layout() {
                 label: item.label,
                 description: item.description,
                 leftSection: <Icon size={20} stroke={1.6} />,
-                rightSection: counts && item.queues ? <QueueBadges queues={item.queues} counts={counts} /> : undefined,
+                rightSection: item.queues ? <QueueBadges queues={item.queues} counts={counts} /> : undefined,
                 active,
                 variant: 'light' as const,
                 styles: { root: { borderRadius: 'var(--mantine-radius-md)' } },

@@ -13,8 +13,29 @@ describe('navFor', () => {
       'Invoices',
       'Revenue',
       'Rate cards & fees',
+      'SMPP gateway',
       'Message preview',
     ]);
+  });
+  it('gives the jobs to admins only, the alerts to admins and account managers, the gateway to staff', () => {
+    const to = (role: 'ADMIN' | 'FINANCE' | 'COMPLIANCE' | 'ACCOUNT_MANAGER' | 'CUSTOMER') =>
+      navFor(role, role === 'CUSTOMER' ? '7' : null).map((n) => n.to);
+    expect(to('ADMIN')).toEqual(expect.arrayContaining(['/jobs', '/alerts', '/gateway']));
+    expect(to('ACCOUNT_MANAGER')).toEqual(expect.arrayContaining(['/alerts', '/gateway']));
+    expect(to('ACCOUNT_MANAGER')).not.toContain('/jobs');
+    for (const role of ['FINANCE', 'COMPLIANCE'] as const) {
+      expect(to(role)).toContain('/gateway');
+      expect(to(role)).not.toContain('/alerts');
+      expect(to(role)).not.toContain('/jobs');
+    }
+    expect(to('CUSTOMER')).not.toEqual(expect.arrayContaining(['/gateway']));
+    expect(can('ADMIN', 'job.run')).toBe(true);
+    expect(can('ACCOUNT_MANAGER', 'alert.acknowledge')).toBe(true);
+    expect(can('FINANCE', 'alert.acknowledge')).toBe(false);
+    // Live binds are the admins'; other staff see the carriers' figures only.
+    expect(can('ADMIN', 'smpp.sessions')).toBe(true);
+    for (const role of ['FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'] as const) expect(can(role, 'smpp.sessions')).toBe(false);
+    expect(navFor('ACCOUNT_MANAGER', null).find((n) => n.to === '/alerts')?.queues).toEqual(['alerts']);
   });
   it('counts the compliance queues only for admins and compliance, beside the pages that work them', () => {
     for (const role of ['ADMIN', 'COMPLIANCE'] as const) expect(can(role, 'compliance.queues')).toBe(true);

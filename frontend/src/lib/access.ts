@@ -30,7 +30,13 @@ export type Action =
   | 'blocked.read'
   | 'rates.read'
   | 'rates.write'
-  | 'revenue.read';
+  | 'revenue.read'
+  | 'job.read'
+  | 'job.run'
+  | 'alert.read'
+  | 'alert.acknowledge'
+  | 'gateway.read'
+  | 'smpp.sessions';
 
 const ALL: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'];
 const STAFF: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER'];
@@ -86,6 +92,17 @@ const ACTIONS: Record<Action, readonly Role[]> = {
   'rates.write': ['ADMIN', 'FINANCE'],
   // `billingSummary` and `invoices` for the revenue chart: staff who read invoices.
   'revenue.read': ['ADMIN', 'FINANCE', 'ACCOUNT_MANAGER'],
+  // `jobs`, `jobRuns` and `runJob`: admins only (the service's ADMINS), so no read-only view
+  // for other roles.
+  'job.read': ['ADMIN'],
+  'job.run': ['ADMIN'],
+  // `alerts` and `acknowledgeAlert`: account managers and admins (the service's ACCOUNT_MANAGERS).
+  'alert.read': ['ADMIN', 'ACCOUNT_MANAGER'],
+  'alert.acknowledge': ['ADMIN', 'ACCOUNT_MANAGER'],
+  // The gateway page: staff; its carrier figures are `deliveryStats` (every role), its live
+  // binds `smppSessions`, which only admins may read.
+  'gateway.read': STAFF,
+  'smpp.sessions': ['ADMIN'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -107,7 +124,13 @@ export type NavIcon =
   | 'forecasts'
   | 'rates'
   | 'revenue'
+  | 'gateway'
+  | 'alerts'
+  | 'jobs'
   | 'api';
+
+/** A count shown beside a navigation entry: a compliance queue, or the alerts to acknowledge. */
+export type NavQueue = QueueKey | 'alerts';
 
 export interface NavItem {
   label: string;
@@ -116,8 +139,8 @@ export interface NavItem {
   description: string;
   /** Opens outside the single-page app (GraphiQL). */
   external?: boolean;
-  /** The compliance queues counted beside it (for the roles that see the counts). */
-  queues?: QueueKey[];
+  /** The queues counted beside it (for the roles that see the counts). */
+  queues?: NavQueue[];
 }
 
 interface NavEntry extends NavItem {
@@ -211,6 +234,28 @@ const NAV: readonly NavEntry[] = [
     icon: 'rates',
     description: 'Prices per fragment, carrier pass-through fees',
     roles: ACTIONS['rates.read'],
+  },
+  {
+    label: 'SMPP gateway',
+    to: '/gateway',
+    icon: 'gateway',
+    description: 'Live binds, throughput and delivery time per carrier',
+    roles: ACTIONS['gateway.read'],
+  },
+  {
+    label: 'Alerts',
+    to: '/alerts',
+    icon: 'alerts',
+    description: 'What someone must act on, and its email',
+    roles: ACTIONS['alert.read'],
+    queues: ['alerts'],
+  },
+  {
+    label: 'Scheduled jobs',
+    to: '/jobs',
+    icon: 'jobs',
+    description: 'Schedules, latest runs, failures; run one now',
+    roles: ACTIONS['job.read'],
   },
   {
     label: 'Message preview',
