@@ -20,7 +20,7 @@ export const ALERT_KINDS: readonly { value: string; label: string }[] = [
   { value: 'forecast_variance', label: 'Traffic over forecast' },
   { value: 'mms_ratio_warning', label: 'AT&T MMS ratio near the limit' },
   { value: 'mms_ratio_breach', label: 'AT&T MMS ratio breached' },
-  { value: 'mms_use_case', label: 'MMS use case decided' },
+  { value: 'mms_use_case', label: 'MMS use case' },
   { value: 'delivery_time_degraded', label: 'Carrier delivery time degraded' },
   { value: 'job_failed', label: 'Job failed' },
 ];

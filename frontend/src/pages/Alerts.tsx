@@ -333,6 +333,7 @@ function AlertTableRow({
           color={SEVERITY_COLORS[severity]}
           variant={severity === 'critical' ? 'filled' : 'light'}
           leftSection={severity === 'info' ? <IconInfoCircle size={12} aria-hidden /> : <IconAlertTriangle size={12} aria-hidden />}
+          style={{ minWidth: 'max-content' }}
           data-testid="alert-severity"
         >
           {SEVERITY_LABELS[severity]}
@@ -371,6 +372,7 @@ function AlertTableRow({
           color={delivery.color}
           variant={delivery.level === 'failed' ? 'filled' : 'light'}
           leftSection={delivery.level === 'failed' ? <IconMailX size={12} aria-hidden /> : undefined}
+          style={{ minWidth: 'max-content' }}
           data-testid="alert-delivery-state"
         >
           {delivery.label}

@@ -248,7 +248,11 @@ export function Gateway() {
         <Text size="xs" c="dimmed" mb="sm">
           Now: messages per second since the previous refresh. Carrier ack: submission to the carrier's acknowledgement.
           Delivery: submission to the delivery receipt (MT), within about 12%; p95 over 2 minutes is flagged. For other days,
-          see <Anchor component={Link} to="/analytics" size="xs">delivery analytics</Anchor>.
+          see{' '}
+          <Anchor component={Link} to="/analytics" size="xs" underline="always">
+            delivery analytics
+          </Anchor>
+          .
         </Text>
         <ErrorAlert error={stats.error} title="The carriers' figures could not be loaded" />
         {stats.fetching && !stats.data ? (

@@ -147,7 +147,7 @@ export function Jobs() {
                   <Table.Th>Job</Table.Th>
                   <Table.Th>Schedule</Table.Th>
                   <Table.Th>Latest run</Table.Th>
-                  <Table.Th>Last 5</Table.Th>
+                  <Table.Th style={{ whiteSpace: 'nowrap' }}>Last 5</Table.Th>
                   {run && <Table.Th>Run</Table.Th>}
                 </Table.Tr>
               </Table.Thead>
@@ -182,6 +182,7 @@ function OutcomeBadge({ outcome, ...props }: { outcome: string } & Record<`data-
       color={outcomeColor(outcome)}
       variant={failed ? 'filled' : 'light'}
       leftSection={failed ? <IconAlertTriangle size={12} aria-hidden /> : undefined}
+      style={{ minWidth: 'max-content' }}
       {...props}
     >
       {outcomeLabel(outcome)}
@@ -281,7 +282,7 @@ function JobRow({ job, now, onRun }: { job: Job; now: Date; onRun: (() => void) 
       </Table.Td>
       {onRun && (
         <Table.Td>
-          <Button size="xs" variant="light" leftSection={<IconPlayerPlay size={14} />} onClick={onRun} aria-label={`Run ${job.name} now`}>
+          <Button size="xs" variant="light" leftSection={<IconPlayerPlay size={14} />} onClick={onRun} aria-label={`Run now: ${job.name}`}>
             Run now
           </Button>
         </Table.Td>
@@ -339,7 +340,7 @@ function RunHistory({
       {fetching && !data ? (
         <TableSkeleton rows={5} label="Loading runs" />
       ) : (
-        <Table.ScrollContainer minWidth={1100}>
+        <Table.ScrollContainer minWidth={960}>
           <Table verticalSpacing="sm" data-testid="runs-table" aria-busy={fetching}>
             <Table.Thead>
               <Table.Tr>
