@@ -212,6 +212,10 @@ impl App {
         } else {
             None
         };
+        let bulk = tokio::spawn(crate::messaging::bulk::sender::run(
+            Arc::clone(&self.gateway),
+            stop.clone(),
+        ));
         let background = tokio::spawn(background_work(
             Arc::clone(&self.gateway),
             self.settings.clone(),
@@ -240,6 +244,7 @@ impl App {
             tracing::warn!("SMPP connections still open after 10s; closing anyway");
         }
         let _ = background.await;
+        let _ = bulk.await;
         for task in carriers.into_iter().chain(upstream) {
             let _ = task.await;
         }

@@ -67,6 +67,32 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Sends a CSV or XLSX through the running service (a destination column, a text column
+    /// with optional {{field}} merge fields, optional send_at and priority); needs
+    /// BACKOFFICE_TOKEN.
+    Send {
+        /// The CSV, XLSX, XLS or ODS file.
+        #[arg(long)]
+        file: PathBuf,
+        /// The sending number (E.164, short code or sender ID) of the customer.
+        #[arg(long)]
+        from: String,
+        /// Judges and prices every row and sends nothing.
+        #[arg(long)]
+        preview: bool,
+        /// The batch's name (the file's name by default).
+        #[arg(long)]
+        name: Option<String>,
+        /// Waits until every row is sent, failed or cancelled.
+        #[arg(long)]
+        wait: bool,
+        /// The service's base URL; `http://<http.addr>` from the settings by default.
+        #[arg(long, env = "BACKOFFICE_SERVER")]
+        server: Option<String>,
+        /// Prints JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -347,6 +373,45 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Invoices { command } => invoices(&settings, command).await,
         Command::Jobs { command } => jobs(settings, command).await,
+        Command::Send {
+            file,
+            from,
+            preview,
+            name,
+            wait,
+            server,
+            json,
+        } => {
+            use backoffice::messaging::bulk::client::{batch_text, preview_text, Server};
+            let token = std::env::var("BACKOFFICE_TOKEN")
+                .ok()
+                .filter(|t| !t.trim().is_empty())
+                .ok_or_else(|| anyhow::anyhow!("BACKOFFICE_TOKEN: set it to an API key"))?;
+            let server = Server {
+                url: server.unwrap_or_else(|| format!("http://{}", settings.http.addr)),
+                token,
+            };
+            if preview {
+                let preview = server.preview(&file, &from).await?;
+                if json {
+                    println!("{preview}");
+                } else {
+                    println!("{}", preview_text(&preview));
+                }
+                return Ok(());
+            }
+            let mut batch = server.start(&file, &from, name.as_deref()).await?;
+            if wait {
+                let id = batch["id"].as_str().unwrap_or_default().to_string();
+                batch = server.wait(&id).await?;
+            }
+            if json {
+                println!("{batch}");
+            } else {
+                println!("{}", batch_text(&batch));
+            }
+            Ok(())
+        }
         Command::ExportSchema => unreachable!("handled above"),
     }
 }

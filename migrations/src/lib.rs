@@ -19,6 +19,7 @@ mod m20261201_000011_mms;
 mod m20261201_000012_invoices;
 mod m20261201_000013_billing_daily;
 mod m20261201_000014_jobs_alerts;
+mod m20261201_000015_send_batches;
 
 pub use m20261201_000013_billing_daily::billing_daily_backfill;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_invoices::Migration),
             Box::new(m20261201_000013_billing_daily::Migration),
             Box::new(m20261201_000014_jobs_alerts::Migration),
+            Box::new(m20261201_000015_send_batches::Migration),
         ]
     }
 }

@@ -33,6 +33,8 @@ pub const STAFF: &[Role] = &[
 pub const FINANCE: &[Role] = &[Role::Admin, Role::Finance];
 /// Who submits short-code forecasts and MMS use cases (customer keys for their own).
 pub const FORECASTERS: &[Role] = &[Role::Admin, Role::AccountManager, Role::Customer];
+/// Who sends bulk uploads (customer keys from their own numbers).
+pub const SENDERS: &[Role] = &[Role::Admin, Role::AccountManager, Role::Customer];
 /// Admins only: API keys and the audit log.
 pub const ADMINS: &[Role] = &[Role::Admin];
 

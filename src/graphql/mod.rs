@@ -4,6 +4,7 @@ pub mod analytics;
 pub mod api_keys;
 pub mod audit;
 pub mod billing;
+pub mod bulk;
 pub mod carriers;
 pub mod customers;
 pub mod error;
@@ -49,6 +50,7 @@ pub struct Query(
     mms::MmsQuery,
     invoices::InvoiceQuery,
     jobs::JobQuery,
+    bulk::BulkQuery,
 );
 
 /// Every mutation, by domain. Each one writes an audit row.
@@ -69,6 +71,7 @@ pub struct Mutation(
     mms::MmsMutation,
     invoices::InvoiceMutation,
     jobs::JobMutation,
+    bulk::BulkMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -16,16 +16,15 @@ use crate::billing::invoicing::InvoiceState;
 use crate::db::entities::{invoice, invoice_line};
 use crate::graphql::invoices::INVOICE_READERS;
 
-fn refused(status: actix_web::http::StatusCode, message: &str) -> HttpResponse {
+pub(super) fn refused(status: actix_web::http::StatusCode, message: &str) -> HttpResponse {
     HttpResponse::build(status).json(serde_json::json!({ "error": message }))
 }
 
-/// The invoice when the bearer key may read it; otherwise the response to send.
-async fn readable(
+/// The caller behind the request's bearer key, as GraphQL would see it; otherwise the 401.
+pub(super) async fn authenticated(
     state: &HttpState,
     request: &HttpRequest,
-    id: i64,
-) -> Result<invoice::Model, HttpResponse> {
+) -> Result<crate::auth::RequestContext, HttpResponse> {
     use actix_web::http::StatusCode;
     let token = request
         .headers()
@@ -39,9 +38,19 @@ async fn readable(
                 "send an API key as Authorization: Bearer <key>",
             )
         })?;
-    let caller = keys::authenticate(&state.db, state.admin_token.as_deref(), token)
+    keys::authenticate(&state.db, state.admin_token.as_deref(), token)
         .await
-        .map_err(|_| refused(StatusCode::UNAUTHORIZED, "invalid or revoked API key"))?;
+        .map_err(|_| refused(StatusCode::UNAUTHORIZED, "invalid or revoked API key"))
+}
+
+/// The invoice when the bearer key may read it; otherwise the response to send.
+async fn readable(
+    state: &HttpState,
+    request: &HttpRequest,
+    id: i64,
+) -> Result<invoice::Model, HttpResponse> {
+    use actix_web::http::StatusCode;
+    let caller = authenticated(state, request).await?;
     if !INVOICE_READERS.contains(&caller.role) {
         return Err(refused(
             StatusCode::FORBIDDEN,
@@ -67,7 +76,7 @@ async fn readable(
     }
 }
 
-fn file(name: String, content_type: &str, body: Vec<u8>) -> HttpResponse {
+pub(super) fn file(name: String, content_type: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((

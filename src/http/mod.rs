@@ -1,8 +1,10 @@
-//! The HTTP side: GraphQL (POST) and GraphiQL (GET) at `/graphql`, MM7 at `/mm7`, `/health`, `/metrics`
+//! The HTTP side: GraphQL (POST) and GraphiQL (GET) at `/graphql`, MM7 at `/mm7`, `/health`, `/metrics`,
+//! invoice documents and bulk results CSVs,
 //! and the web UI at `/` (every other GET path too: the UI routes in the browser).
 
 mod documents;
 mod graphql;
+mod send_batches;
 mod ui;
 
 use std::time::Instant;
@@ -94,6 +96,7 @@ pub fn app(
             "/invoices/{id}/lines/{line}.csv",
             web::get().to(documents::line_records_csv),
         )
+        .route("/send-batches/{file}", web::get().to(send_batches::results))
         .route("/health", web::get().to(health))
         .route("/metrics", web::get().to(metrics_text))
         .route("/", ui::index_route())

@@ -221,6 +221,25 @@ pub fn admit(
     submission: Submission,
     now: DateTime<Utc>,
 ) -> Result<Admitted, Refusal> {
+    decide(snapshot, Some(counters), submission, now)
+}
+
+/// What admission would decide now, without taking throttle capacity: a bulk upload's
+/// preview judges its rows with this, so the preview and the send cannot disagree on a rule.
+pub fn assess(
+    snapshot: &Snapshot,
+    submission: Submission,
+    now: DateTime<Utc>,
+) -> Result<Admitted, Refusal> {
+    decide(snapshot, None, submission, now)
+}
+
+fn decide(
+    snapshot: &Snapshot,
+    counters: Option<&ThrottleCounters>,
+    submission: Submission,
+    now: DateTime<Utc>,
+) -> Result<Admitted, Refusal> {
     let number = snapshot
         .numbers
         .get(&submission.source)
@@ -252,7 +271,9 @@ pub fn admit(
         mms.as_ref(),
     );
     let use_case_id = mms.filter(|_| reject_reason.is_none()).and_then(Result::ok);
-    if reject_reason.is_none() && !counters.try_reserve(number.id, number.limits, fragments, now) {
+    if reject_reason.is_none()
+        && counters.is_some_and(|c| !c.try_reserve(number.id, number.limits, fragments, now))
+    {
         return Err(Refusal::Throttled);
     }
     let facts = MessageFacts {

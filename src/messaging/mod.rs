@@ -4,6 +4,7 @@
 pub mod address;
 pub mod admission;
 pub mod analytics;
+pub mod bulk;
 pub mod carrier_store;
 pub mod carriers;
 pub mod connectors;

@@ -60,6 +60,8 @@ pub struct Received {
     pub reject_reason: Option<String>,
     /// The destination's carrier.
     pub carrier_id: Option<i64>,
+    /// What it was rated at, all charge lines together.
+    pub charge: rust_decimal::Decimal,
     /// A REJECTD receipt (or MM7 report) to dispatch once the answer is sent.
     pub receipt: Option<Delivery>,
     /// An accepted message for its carrier's queue.
@@ -175,6 +177,16 @@ impl Gateway {
     /// admission path. Once this returns the message is durable and may be acknowledged;
     /// the caller then dispatches the receipt and queues the accepted message.
     pub async fn receive(&self, request: Submission) -> Result<Received, Unreceived> {
+        self.receive_as(request, new_message_id()).await
+    }
+
+    /// `receive` under a message id the caller chose and recorded first: a bulk row holds its
+    /// id before it is submitted, so after a crash the store tells whether it was sent.
+    pub async fn receive_as(
+        &self,
+        request: Submission,
+        message_id: String,
+    ) -> Result<Received, Unreceived> {
         let started = Instant::now();
         let snapshot = self.snapshot.get();
         let admitted = admit(&snapshot, &self.counters, request, Utc::now());
@@ -192,7 +204,6 @@ impl Gateway {
                 return Err(Unreceived::Refused(refusal));
             }
         };
-        let message_id = new_message_id();
         if admitted.number_kind == NumberKind::ShortCode
             && admitted.status == MessageStatus::Accepted
         {
@@ -204,6 +215,7 @@ impl Gateway {
             .then(|| receipt_for(&outbound, MessageStatus::Rejected, admitted.submitted_at, 0));
         let reject_reason = admitted.reject_reason.clone();
         let carrier_id = admitted.carrier_id;
+        let charge = crate::billing::rating::total(&admitted.charges);
         let write = Write::Insert {
             message_id: message_id.clone(),
             admitted: Box::new(admitted),
@@ -217,6 +229,7 @@ impl Gateway {
             message_id,
             reject_reason,
             carrier_id,
+            charge,
             receipt,
             accepted: (!rejected).then_some(outbound),
         })

@@ -310,6 +310,9 @@ const OPERATIONS: &[(&str, &[&str])] = &[
     ("mutation { runInvoices(period: \"2026-13\") { run { id } } }", FINANCE),
     ("mutation { issueInvoice(id: 999999) { id } }", FINANCE),
     ("mutation { createCreditNote(input: {invoiceId: 999999, reason: \"x\", full: true}) { id } }", FINANCE),
+    ("{ sendBatches { nodes { id } } }", SENDERS),
+    ("{ sendBatch(id: 999999) { id } }", SENDERS),
+    ("mutation { cancelSend(id: 999999) { id } }", SENDERS),
 ];
 const ALL: &[&str] = &[
     "admin",
@@ -326,6 +329,7 @@ const ADMIN: &[&str] = &["admin"];
 const FORECASTERS: &[&str] = &["admin", "account_manager", "customer"];
 const FINANCE: &[&str] = &["admin", "finance"];
 const INVOICES: &[&str] = &["admin", "finance", "account_manager", "customer"];
+const SENDERS: &[&str] = &["admin", "account_manager", "customer"];
 
 async fn every_operation_admits_exactly_its_roles(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {

@@ -1,6 +1,7 @@
 //! Integration tests: the real server on free ports, over real HTTP, on SQLite and PostgreSQL.
 
 mod access;
+mod bulk;
 mod carriers;
 mod customers;
 mod helpers;

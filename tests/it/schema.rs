@@ -13,8 +13,8 @@ use backoffice::db::entities::{
     carrier_filing, carrier_prefix, credit_note, credit_note_line, customer, delivery_daily,
     delivery_times, forecast, invoice, invoice_line, invoice_run, invoice_sequence, job_run,
     lease_event, message, message_part, mm7_account, mms_use_case, number, one_time_charge,
-    one_time_price, opt_out, ported_number, rate, rate_card, receipt, sender_authorization,
-    short_code_lease, smpp_account,
+    one_time_price, opt_out, ported_number, rate, rate_card, receipt, send_batch, send_batch_row,
+    sender_authorization, short_code_lease, smpp_account,
 };
 use backoffice::messaging::status::MessageStatus;
 use chrono::{SubsecRound, Utc};
@@ -460,6 +460,48 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             state: Set("pending".into()),
             attempts: Set(0),
             created_at: Set(now),
+            ..Default::default()
+        },
+    )
+    .await;
+    let batch = round_trip(
+        &db,
+        send_batch::ActiveModel {
+            customer_id: Set(customer.id),
+            number_id: Set(sender.id),
+            source: Set("555012".into()),
+            name: Set("Spring sale".into()),
+            file_name: Set("spring.xlsx".into()),
+            state: Set(backoffice::messaging::bulk::BatchState::Cancelled),
+            total_rows: Set(2),
+            currency: Set("JPY".into()),
+            quoted_micros: Set(7_900),
+            created_by: Set("api-key:1".into()),
+            created_at: Set(now),
+            cancelled_at: Set(Some(now)),
+            finished_at: Set(Some(now)),
+            ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        send_batch_row::ActiveModel {
+            batch_id: Set(batch.id),
+            row_number: Set(2),
+            destination: Set("+14255550123".into()),
+            text: Set("Hello Ada".into()),
+            send_at: Set(Some(now)),
+            priority: Set(3),
+            fragments: Set(1),
+            quoted_micros: Set(7_900),
+            state: Set(backoffice::messaging::bulk::RowState::Sent),
+            reason: Set(Some("r".into())),
+            message_id: Set(Some("m-1".into())),
+            claimed_at: Set(Some(now)),
+            status: Set(Some(MessageStatus::Rejected)),
+            charge_micros: Set(Some(7_900)),
+            sent_at: Set(Some(now)),
             ..Default::default()
         },
     )

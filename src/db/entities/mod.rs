@@ -37,6 +37,8 @@ pub mod ported_number;
 pub mod rate;
 pub mod rate_card;
 pub mod receipt;
+pub mod send_batch;
+pub mod send_batch_row;
 pub mod sender_authorization;
 pub mod short_code_lease;
 pub mod smpp_account;
