@@ -12,7 +12,8 @@ const config: CodegenConfig = {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {
-        scalars: { Money: 'string', DateTime: 'string', NaiveDate: 'string', ID: 'string' },
+        // `Upload` is a GraphQL multipart request's file (bulk sending's spreadsheet).
+        scalars: { Money: 'string', DateTime: 'string', NaiveDate: 'string', ID: 'string', Upload: 'File' },
         enumsAsTypes: true,
         useTypeImports: true,
         strictScalars: true,
