@@ -20,8 +20,42 @@ const ENV_ALIASES: [(&str, &str); 2] = [
     ("BACKOFFICE_ADMIN_TOKEN", "auth.admin_token"),
 ];
 
+/// The settings as JSON for operators to read, with every secret masked: passwords, tokens
+/// and the credentials inside URLs.
+pub fn redacted(settings: &Settings) -> serde_json::Value {
+    fn mask(key: &str, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    mask(k, v);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| mask(key, v)),
+            serde_json::Value::String(text) if !text.is_empty() => {
+                let secret = ["password", "token", "secret"]
+                    .iter()
+                    .any(|s| key.contains(s));
+                if secret {
+                    *text = "***".into();
+                } else if key.ends_with("url") {
+                    if let Some((scheme, rest)) = text.split_once("://") {
+                        if let Some((userinfo, host)) = rest.rsplit_once('@') {
+                            let user = userinfo.split(':').next().unwrap_or_default();
+                            *text = format!("{scheme}://{user}:***@{host}");
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(settings).unwrap_or(serde_json::Value::Null);
+    mask("", &mut value);
+    value
+}
+
 /// Every setting of the service, one section per part.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub http: HttpSettings,
@@ -41,7 +75,7 @@ pub struct Settings {
 }
 
 /// The HTTP listener (GraphQL, UI, health, metrics).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct HttpSettings {
     /// `HOST:PORT`; port 0 picks a free port, reported on the `listening` line.
@@ -63,7 +97,7 @@ impl Default for HttpSettings {
 }
 
 /// The SMPP gateway customers' integrations bind to.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct SmppSettings {
     /// `HOST:PORT`; 2775 is the port SMPP clients expect by default.
@@ -98,7 +132,7 @@ impl Default for SmppSettings {
 
 /// Carrier connections: which connector serves each carrier, the upstream SMSCs, the
 /// simulator, and how the outbound queue retries and expires.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct CarrierSettings {
     /// The connector for carriers with no route below and for unknown destinations:
@@ -135,7 +169,7 @@ impl Default for CarrierSettings {
 pub const SIMULATOR: &str = "simulator";
 
 /// The bind to one upstream SMSC.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct UpstreamSettings {
     /// `HOST:PORT` of the carrier's SMSC.
@@ -182,7 +216,7 @@ impl Default for UpstreamSettings {
 
 /// The built-in carrier simulator: it acknowledges every submit and reports a final status
 /// later, by destination, so every path can be shown without a real carrier.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct SimulatorSettings {
     /// Delay between the carrier's acknowledgement and the final status.
@@ -210,7 +244,7 @@ impl Default for SimulatorSettings {
 }
 
 /// Where messages, charges and invoices are stored.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseSettings {
     /// `sqlite://PATH?mode=rwc` (embedded) or `postgres://USER@HOST:PORT/DB`.
@@ -230,7 +264,7 @@ impl Default for DatabaseSettings {
 
 /// Outgoing email. Without SMTP settings mail lands as files in `outbox_dir`, so a fresh
 /// machine runs without a mail server.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct MailSettings {
     pub outbox_dir: PathBuf,
@@ -250,7 +284,7 @@ impl Default for MailSettings {
 }
 
 /// How callers get in.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthSettings {
     /// A bearer token that acts as an admin key: how an operator gets into a fresh install.
@@ -258,7 +292,7 @@ pub struct AuthSettings {
 }
 
 /// Limits that keep one GraphQL query from costing the server too much.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct GraphqlSettings {
     pub depth_limit: usize,
@@ -275,7 +309,7 @@ impl Default for GraphqlSettings {
 }
 
 /// Contract rules that operators tune.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ComplianceSettings {
     /// ISO 3166 alpha-2 countries alphanumeric sender IDs may send to. US and CA are refused:
@@ -294,7 +328,7 @@ pub struct ComplianceSettings {
 }
 
 /// One content rule.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ContentRule {
     pub name: String,
@@ -326,7 +360,7 @@ impl Default for ComplianceSettings {
 }
 
 /// Invoicing.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct BillingSettings {
     /// Invoice numbers are `<prefix>-<year>-<6 digits>`, gap-free per prefix and year.
@@ -351,7 +385,7 @@ impl Default for BillingSettings {
 
 /// One scheduled job: a cron expression with seconds (`sec min hour day month weekday`,
 /// UTC) and whether it runs.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct JobSchedule {
     pub schedule: String,
@@ -376,7 +410,7 @@ fn schedule(cron: &str) -> JobSchedule {
 
 /// The scheduler inside `serve`. Every instance schedules every job; a tick runs once across
 /// instances sharing a database.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct JobsSettings {
     /// Off: `serve` schedules nothing (jobs still run by hand).
@@ -415,7 +449,7 @@ impl Default for JobsSettings {
 }
 
 /// How long messages keep their content and their detail records.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct RetentionSettings {
     /// Days after a message ended (its final status) that its content is purged.
@@ -440,7 +474,7 @@ impl Default for RetentionSettings {
 }
 
 /// Alert email: who gets what, retries, digests, and the delivery-time threshold.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct AlertSettings {
     /// Where alerts without a customer (job failures, carriers) go.
@@ -474,7 +508,7 @@ impl Default for AlertSettings {
 }
 
 /// MMS: the contract's limits, the content-type policy, the MM7 endpoint and the AT&T ratio.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct MmsSettings {
     /// The largest MMS, its parts and subject together, in bytes (the contract's 600 KB).
@@ -496,7 +530,7 @@ pub struct MmsSettings {
 }
 
 /// The AT&T rule: outgoing to incoming MMS at most `limit`:1 per cycle.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct RatioSettings {
     /// The carrier (by code) whose subscribers' traffic is counted.
@@ -545,7 +579,7 @@ impl Default for RatioSettings {
 }
 
 /// Outbound limits of one number kind, in fragments.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct KindLimits {
     pub per_second: u32,
@@ -555,7 +589,7 @@ pub struct KindLimits {
 }
 
 /// Default outbound limits by number kind; a number can override them.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ThrottleSettings {
     pub long_code: KindLimits,
@@ -807,5 +841,26 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("backoffice.example.toml");
         let settings = Settings::load_from(Some(&path), env(&[])).unwrap();
         assert_eq!(settings, Settings::default());
+    }
+
+    #[test]
+    fn redacted_settings_hide_every_secret_and_keep_the_rest() {
+        let mut settings = Settings::default();
+        settings.auth.admin_token = Some("s3cret".into());
+        settings.database.url = "postgres://app:hunter2@db.internal:5432/back".into();
+        settings.mail.smtp_url = Some("smtps://mailer:pw@smtp.example:465".into());
+        let shown = redacted(&settings);
+        let text = shown.to_string();
+        assert!(!text.contains("s3cret") && !text.contains("hunter2") && !text.contains("\"pw\""));
+        assert_eq!(shown["auth"]["admin_token"], "***");
+        assert_eq!(
+            shown["database"]["url"],
+            "postgres://app:***@db.internal:5432/back"
+        );
+        assert_eq!(
+            shown["mail"]["smtp_url"],
+            "smtps://mailer:***@smtp.example:465"
+        );
+        assert_eq!(shown["http"]["addr"], settings.http.addr.as_str());
     }
 }

@@ -185,6 +185,9 @@ enum ApiKeyCommand {
         /// The customer a customer key acts for.
         #[arg(long)]
         customer: Option<i64>,
+        /// An account manager key's manager (their email, as customers record it).
+        #[arg(long)]
+        email: Option<String>,
         #[arg(long, default_value = "cli")]
         name: String,
         /// Prints JSON instead of text.
@@ -265,6 +268,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 ApiKeyCommand::Create {
                     role,
                     customer,
+                    email,
                     name,
                     json,
                 },
@@ -278,6 +282,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     name,
                     role,
                     customer_id: customer,
+                    email,
                 },
             )
             .await?;

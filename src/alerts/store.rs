@@ -1,13 +1,14 @@
 //! Alerts in the database: raised once per key, listed with filters, acknowledged.
 
 use chrono::Utc;
-use sea_orm::sea_query::OnConflict;
+use sea_orm::sea_query::{Expr, Func, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select,
+    Set,
 };
 
 use super::{dedupe_key, Severity};
-use crate::db::entities::alert;
+use crate::db::entities::{alert, customer};
 use crate::error::AppError;
 
 /// An alert to raise.
@@ -63,6 +64,8 @@ pub struct AlertFilter {
     /// `pending`, `sent`, `failed` or `none`.
     pub state: Option<String>,
     pub acknowledged: Option<bool>,
+    /// An account manager's own key: only alerts about their customers or addressed to them.
+    pub manager_email: Option<String>,
 }
 
 /// The alerts matching `filter`, for a keyset page (`db::page::keyset`).
@@ -76,6 +79,26 @@ pub fn select(filter: &AlertFilter) -> Select<alert::Entity> {
     }
     if let Some(state) = &filter.state {
         select = select.filter(alert::Column::State.eq(state.as_str()));
+    }
+    if let Some(email) = &filter.manager_email {
+        let email = email.trim().to_lowercase();
+        let theirs = sea_orm::sea_query::Query::select()
+            .column(customer::Column::Id)
+            .from(customer::Entity)
+            .and_where(
+                Expr::expr(Func::lower(Expr::col(
+                    customer::Column::AccountManagerEmail,
+                )))
+                .eq(email.as_str()),
+            )
+            .to_owned();
+        select = select.filter(
+            Condition::any()
+                .add(alert::Column::CustomerId.in_subquery(theirs))
+                .add(
+                    Expr::expr(Func::lower(Expr::col(alert::Column::Recipient))).eq(email.as_str()),
+                ),
+        );
     }
     match filter.acknowledged {
         Some(true) => select.filter(alert::Column::AcknowledgedAt.is_not_null()),

@@ -58,6 +58,7 @@ pub async fn authenticate(
             role: Role::Admin,
             customer_id: None,
             actor: "admin-token".into(),
+            manager_email: None,
         });
     }
     let key = api_key::Entity::find()
@@ -70,6 +71,7 @@ pub async fn authenticate(
         role: key.role,
         customer_id: key.customer_id,
         actor: format!("api-key:{}", key.id),
+        manager_email: key.email.filter(|_| key.role == Role::AccountManager),
     })
 }
 
@@ -79,6 +81,8 @@ pub struct NewApiKey {
     pub name: String,
     pub role: Role,
     pub customer_id: Option<i64>,
+    /// An account manager's email (only for account manager keys).
+    pub email: Option<String>,
 }
 
 /// A key just created, with the secret that is never shown again.
@@ -110,6 +114,20 @@ fn validate(new: &NewApiKey) -> Result<(), ValidationErrors> {
         ),
         _ => {}
     }
+    if let Some(email) = &new.email {
+        if new.role != Role::AccountManager {
+            errors.add(
+                "email",
+                ValidationError::new("forbidden")
+                    .with_message("only account manager keys name a manager".into()),
+            );
+        } else if !validator::ValidateEmail::validate_email(email) {
+            errors.add(
+                "email",
+                ValidationError::new("email").with_message("is not an email address".into()),
+            );
+        }
+    }
     if errors.is_empty() {
         Ok(())
     } else {
@@ -140,6 +158,7 @@ pub async fn create(
         key_hash: Set(hash_secret(&secret)),
         created_at: Set(Utc::now()),
         revoked_at: Set(None),
+        email: Set(new.email.as_ref().map(|e| e.trim().to_lowercase())),
         ..Default::default()
     }
     .insert(&txn)
@@ -150,7 +169,7 @@ pub async fn create(
         "createApiKey",
         "api_key",
         key.id,
-        serde_json::json!({ "name": key.name, "role": key.role.as_str(), "customer_id": key.customer_id }),
+        serde_json::json!({ "name": key.name, "role": key.role.as_str(), "customer_id": key.customer_id, "email": key.email }),
     )
     .await?;
     txn.commit().await?;
@@ -207,6 +226,7 @@ mod tests {
             name: "k".into(),
             role,
             customer_id,
+            email: None,
         };
         assert!(validate(&key(Role::Customer, Some(1))).is_ok());
         assert!(validate(&key(Role::Finance, None)).is_ok());

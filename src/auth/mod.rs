@@ -61,6 +61,8 @@ pub struct RequestContext {
     pub customer_id: Option<i64>,
     /// Who to name in the audit log: `admin-token`, `api-key:<id>` or `cli`.
     pub actor: String,
+    /// Set for an account manager's own key: the customers whose account manager this is.
+    pub manager_email: Option<String>,
 }
 
 impl RequestContext {
@@ -70,6 +72,7 @@ impl RequestContext {
             role: Role::Admin,
             customer_id: None,
             actor: actor.into(),
+            manager_email: None,
         }
     }
 

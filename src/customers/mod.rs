@@ -1,5 +1,6 @@
 //! Customers: the enterprises whose traffic the operator carries and bills.
 
+pub mod portfolio;
 pub mod store;
 
 use sea_orm::sea_query::StringLen;

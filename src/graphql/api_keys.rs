@@ -29,6 +29,8 @@ pub struct ApiKey {
     pub key_prefix: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// An account manager key's manager: it sees that manager's customers' alerts.
+    pub email: Option<String>,
     #[graphql(skip)]
     customer_key: Option<i64>,
 }
@@ -58,6 +60,7 @@ impl From<api_key::Model> for ApiKey {
             key_prefix: m.key_prefix,
             created_at: m.created_at,
             revoked_at: m.revoked_at,
+            email: m.email,
             customer_key: m.customer_id,
         }
     }
@@ -70,6 +73,9 @@ pub struct NewApiKeyInput {
     pub name: String,
     pub role: Role,
     pub customer_id: Option<ID>,
+    /// For an account manager key: the manager's email, as customers record their account
+    /// manager. Without one the key is team-wide and sees every customer's alerts.
+    pub email: Option<String>,
 }
 
 /// The created key and its secret, shown this once.
@@ -131,6 +137,7 @@ impl ApiKeyMutation {
             name: input.name,
             role: input.role,
             customer_id,
+            email: input.email,
         };
         let created = keys::create(db, caller(ctx)?, new).await.gql()?;
         Ok(CreatedApiKey {

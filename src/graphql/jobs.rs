@@ -4,7 +4,7 @@
 use async_graphql::connection::Connection;
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, DatabaseConnection, QueryFilter};
 
 use super::error::ResultExt;
 use super::guard::{caller, RoleGuard, ACCOUNT_MANAGERS, ADMINS};
@@ -157,6 +157,13 @@ impl JobQuery {
             .collect())
     }
 
+    /// The settings in force, read-only, with passwords, tokens and URL credentials masked.
+    #[graphql(guard = "RoleGuard::new(ADMINS)")]
+    async fn settings(&self, ctx: &Context<'_>) -> Result<async_graphql::Json<serde_json::Value>> {
+        let jobs = ctx.data::<JobContext>()?;
+        Ok(async_graphql::Json(crate::config::redacted(&jobs.settings)))
+    }
+
     /// Job runs, newest first, of one job or all.
     #[graphql(guard = "RoleGuard::new(ADMINS)")]
     async fn job_runs(
@@ -205,6 +212,7 @@ impl JobQuery {
                 .transpose()?,
             state,
             acknowledged,
+            manager_email: caller(ctx)?.manager_email.clone(),
         };
         let db = ctx.data::<DatabaseConnection>()?;
         let page = page::keyset(
@@ -251,6 +259,20 @@ impl JobMutation {
         let id = parse_id(&id, "id")?;
         let db = ctx.data::<DatabaseConnection>()?;
         let actor = caller(ctx)?;
+        if actor.manager_email.is_some() {
+            // A manager acknowledges only what they can see.
+            let filter = AlertFilter {
+                manager_email: actor.manager_email.clone(),
+                ..Default::default()
+            };
+            alert_store::select(&filter)
+                .filter(alert::Column::Id.eq(id))
+                .one(db)
+                .await
+                .gql()?
+                .ok_or_else(|| crate::error::AppError::NotFound(format!("alert {id}")))
+                .gql()?;
+        }
         Ok(alert_store::acknowledge(db, id, &actor.actor)
             .await
             .gql()?

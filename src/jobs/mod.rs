@@ -212,12 +212,13 @@ pub async fn deliver_alerts(ctx: &JobContext) -> Result<i64, AppError> {
     Ok(summary.sent)
 }
 
-/// The period the monthly run bills: the month before `as_of`'s.
-pub fn billed_period(as_of: NaiveDate) -> crate::billing::invoicing::Period {
+/// The period the monthly run bills: the month before `as_of`'s; an as-of day whose month
+/// before is outside the periods invoicing knows (years 2000 to 9999) is refused by name.
+pub fn billed_period(as_of: NaiveDate) -> Result<crate::billing::invoicing::Period, AppError> {
     let first = as_of.with_day(1).unwrap_or(as_of);
     let last_month = first - Duration::days(1);
     crate::billing::invoicing::Period::parse(&last_month.format("%Y-%m").to_string())
-        .unwrap_or_else(|_| unreachable!("a formatted month parses"))
+        .map_err(|e| AppError::invalid_field("as_of", format!("bills no period: {e}")))
 }
 
 async fn work(
@@ -232,7 +233,7 @@ async fn work(
     Ok(match job {
         JobName::InvoiceDrafts => {
             use crate::billing::{delivery, invoice_store, invoicing::InvoiceState};
-            let period = billed_period(as_of);
+            let period = billed_period(as_of)?;
             let (run, invoices) = invoice_store::run(db, &actor, period, None).await?;
             let mut issued = 0;
             let mut emails = 0;
@@ -338,4 +339,24 @@ async fn work(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_monthly_run_bills_the_month_before_and_refuses_days_it_cannot_bill() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            billed_period(day(2026, 12, 1)).unwrap().to_string(),
+            "2026-11"
+        );
+        assert_eq!(
+            billed_period(day(2027, 1, 15)).unwrap().to_string(),
+            "2026-12"
+        );
+        let refused = billed_period(day(1999, 6, 1)).unwrap_err().to_string();
+        assert!(refused.contains("asOf: bills no period"), "{refused}");
+    }
 }

@@ -12,6 +12,7 @@ mod mm7;
 mod mms;
 mod numbers;
 mod operations;
+mod portfolio;
 mod rating;
 mod routing;
 mod schema;

@@ -114,6 +114,7 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             key_hash: Set("f".repeat(64)),
             created_at: Set(now),
             revoked_at: Set(Some(now)),
+            email: Set(Some("am@example.com".into())),
             ..Default::default()
         },
     )

@@ -20,6 +20,9 @@ pub struct Model {
     pub key_hash: String,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// For an account manager's key, the manager's email as customers record it: the key
+    /// then sees that manager's customers' alerts. None: a team-wide key.
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
