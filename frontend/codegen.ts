@@ -12,8 +12,9 @@ const config: CodegenConfig = {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {
-        // `Upload` is a GraphQL multipart request's file (bulk sending's spreadsheet).
-        scalars: { Money: 'string', DateTime: 'string', NaiveDate: 'string', ID: 'string', Upload: 'File' },
+        // `Upload` is a GraphQL multipart request's file (bulk sending's spreadsheet); `JSON` (the
+        // settings in force) is read by code that checks its shape.
+        scalars: { Money: 'string', DateTime: 'string', NaiveDate: 'string', ID: 'string', Upload: 'File', JSON: 'unknown' },
         enumsAsTypes: true,
         useTypeImports: true,
         strictScalars: true,
