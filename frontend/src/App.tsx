@@ -6,6 +6,8 @@ import { Layout } from './components/Layout';
 import { homeFor } from './lib/access';
 import { Alerts } from './pages/Alerts';
 import { BlockedTraffic } from './pages/BlockedTraffic';
+import { BulkBatch } from './pages/BulkBatch';
+import { BulkSend } from './pages/BulkSend';
 import { CustomerDetail } from './pages/CustomerDetail';
 import { EditCustomer, NewCustomer } from './pages/CustomerForm';
 import { CustomersList } from './pages/CustomersList';
@@ -15,11 +17,13 @@ import { Invoices } from './pages/Invoices';
 import { Jobs } from './pages/Jobs';
 import { MessageDetail } from './pages/MessageDetail';
 import { MessagesList } from './pages/MessagesList';
+import { MyCustomers } from './pages/MyCustomers';
 import { NotFound } from './pages/NotFound';
 import { CustomerNumbers, NumbersIndex } from './pages/Numbers';
 import { Preview } from './pages/Preview';
 import { RateCards } from './pages/RateCards';
 import { ShortCodes } from './pages/ShortCodes';
+import { Settings } from './pages/Settings';
 import { SignIn } from './pages/SignIn';
 import { UseCases } from './pages/UseCases';
 
@@ -103,6 +107,10 @@ export function App() {
         <Route path="gateway" element={<Gateway />} />
         <Route path="alerts" element={<Alerts />} />
         <Route path="jobs" element={<Jobs />} />
+        <Route path="bulk-send" element={<BulkSend />} />
+        <Route path="bulk-send/:id" element={<BulkBatch />} />
+        <Route path="my-customers" element={<MyCustomers />} />
+        <Route path="settings" element={<Settings />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -4,6 +4,9 @@ import {
   IconAntenna,
   IconApi,
   IconBell,
+  IconBriefcase,
+  IconFileSpreadsheet,
+  IconSettings,
   IconClockPlay,
   IconBuildingStore,
   IconCash,
@@ -82,6 +85,22 @@ function useComplianceCounts(enabled: boolean): ComplianceCounts | null {
         : null,
     [data],
   );
+}
+
+const ViewerQuery = graphql(`
+  query Viewer {
+    viewer {
+      role
+      customerId
+      managerEmail
+    }
+  }
+`);
+
+/** An account manager key's manager (null for team keys and other roles, and while loading). */
+function useManagerEmail(enabled: boolean): string | null {
+  const [{ data }] = useQuery({ query: ViewerQuery, pause: !enabled });
+  return data?.viewer.managerEmail ?? null;
 }
 
 const AlertCount = graphql(`
@@ -184,6 +203,9 @@ const ICONS: Record<NavIcon, typeof IconUsers> = {
   gateway: IconAntenna,
   alerts: IconBell,
   jobs: IconClockPlay,
+  bulk: IconFileSpreadsheet,
+  portfolio: IconBriefcase,
+  settings: IconSettings,
   api: IconApi,
 };
 
@@ -196,6 +218,7 @@ export function Layout() {
   const compliance = useComplianceCounts(can(session.role, 'compliance.queues'));
   const alerts = useAlertCount(can(session.role, 'alert.read'));
   const counts = useMemo(() => navCounts(compliance, alerts), [compliance, alerts]);
+  const managerEmail = useManagerEmail(session.role === 'ACCOUNT_MANAGER');
   // A customer's numbers belong to the numbers section, not to the customer list.
   const section = /^\/customers\/[^/]+\/numbers/.test(pathname) ? '/numbers' : pathname;
 
@@ -223,6 +246,11 @@ export function Layout() {
             </Box>
           </Group>
           <Group gap="sm" wrap="nowrap">
+            {managerEmail && (
+              <Text size="sm" c="dimmed" visibleFrom="sm" data-testid="manager-email">
+                {managerEmail}
+              </Text>
+            )}
             {session.customerName && (
               <Text size="sm" c="dimmed" visibleFrom="sm">
                 {session.customerName}

@@ -104,6 +104,27 @@ describe('navFor', () => {
       expect(can(role, 'ratio.check')).toBe(role === 'ADMIN');
     }
   });
+  it('gives bulk sending to admins, account managers and customers, the portfolio to admins and account managers, the settings to admins', () => {
+    const to = (role: 'ADMIN' | 'FINANCE' | 'COMPLIANCE' | 'ACCOUNT_MANAGER' | 'CUSTOMER') =>
+      navFor(role, role === 'CUSTOMER' ? '7' : null).map((n) => n.to);
+    expect(to('ADMIN')).toEqual(expect.arrayContaining(['/bulk-send', '/my-customers', '/settings']));
+    expect(to('ACCOUNT_MANAGER')).toEqual(expect.arrayContaining(['/bulk-send', '/my-customers']));
+    expect(to('ACCOUNT_MANAGER')).not.toContain('/settings');
+    expect(to('CUSTOMER')).toContain('/bulk-send');
+    expect(to('CUSTOMER')).not.toEqual(expect.arrayContaining(['/my-customers']));
+    expect(to('CUSTOMER')).not.toContain('/settings');
+    for (const role of ['FINANCE', 'COMPLIANCE'] as const) {
+      expect(to(role)).not.toContain('/bulk-send');
+      expect(to(role)).not.toContain('/my-customers');
+      expect(to(role)).not.toContain('/settings');
+    }
+    // An account manager lands on the customer list still; the portfolio heads its navigation.
+    expect(navFor('ACCOUNT_MANAGER', null)[0]?.to).toBe('/my-customers');
+    expect(can('ADMIN', 'portfolio.anyManager')).toBe(true);
+    expect(can('ACCOUNT_MANAGER', 'portfolio.anyManager')).toBe(false);
+    // The bulk page is not the service's results path (`/send-batches/{id}.csv`).
+    expect(to('ADMIN')).not.toContain('/send-batches');
+  });
   it('gives admins the GraphQL explorer', () => {
     expect(navFor('ADMIN', null).map((n) => n.to)).toContain('/graphql');
   });

@@ -36,7 +36,11 @@ export type Action =
   | 'alert.read'
   | 'alert.acknowledge'
   | 'gateway.read'
-  | 'smpp.sessions';
+  | 'smpp.sessions'
+  | 'bulk.send'
+  | 'portfolio.read'
+  | 'portfolio.anyManager'
+  | 'settings.read';
 
 const ALL: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER', 'CUSTOMER'];
 const STAFF: readonly Role[] = ['ADMIN', 'FINANCE', 'COMPLIANCE', 'ACCOUNT_MANAGER'];
@@ -103,6 +107,16 @@ const ACTIONS: Record<Action, readonly Role[]> = {
   // binds `smppSessions`, which only admins may read.
   'gateway.read': STAFF,
   'smpp.sessions': ['ADMIN'],
+  // `previewSend`, `startSend`, `sendBatch(es)`, `cancelSend` and the results CSV: admins,
+  // account managers, and customer keys (their own numbers and batches).
+  'bulk.send': ['ADMIN', 'ACCOUNT_MANAGER', 'CUSTOMER'],
+  // `myCustomers`: admins and account managers (a manager's own key: that manager's customers).
+  'portfolio.read': ['ADMIN', 'ACCOUNT_MANAGER'],
+  // Naming the manager (`myCustomers(accountManager:)`): admins; team keys may too, but the
+  // UI offers the filter to admins only.
+  'portfolio.anyManager': ['ADMIN'],
+  // `settings`: admins only.
+  'settings.read': ['ADMIN'],
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -127,6 +141,9 @@ export type NavIcon =
   | 'gateway'
   | 'alerts'
   | 'jobs'
+  | 'bulk'
+  | 'portfolio'
+  | 'settings'
   | 'api';
 
 /** A count shown beside a navigation entry: a compliance queue, or the alerts to acknowledge. */
@@ -148,6 +165,13 @@ interface NavEntry extends NavItem {
 }
 
 const NAV: readonly NavEntry[] = [
+  {
+    label: 'My customers',
+    to: '/my-customers',
+    icon: 'portfolio',
+    description: 'Your portfolio and what needs you',
+    roles: ACTIONS['portfolio.read'],
+  },
   {
     label: 'Customers',
     to: '/customers',
@@ -258,11 +282,25 @@ const NAV: readonly NavEntry[] = [
     roles: ACTIONS['job.read'],
   },
   {
+    label: 'Bulk sending',
+    to: '/bulk-send',
+    icon: 'bulk',
+    description: 'Send a spreadsheet of messages, watch it go',
+    roles: ACTIONS['bulk.send'],
+  },
+  {
     label: 'Message preview',
     to: '/preview',
     icon: 'preview',
     description: 'Encoding, fragments and price of a text',
     roles: ALL,
+  },
+  {
+    label: 'Settings',
+    to: '/settings',
+    icon: 'settings',
+    description: 'The settings in force, read-only',
+    roles: ACTIONS['settings.read'],
   },
   {
     label: 'GraphQL explorer',

@@ -37,5 +37,6 @@ describe('settingsSections', () => {
     expect(sectionTitle('smpp')).toBe('SMPP');
     expect(sectionTitle('rate_limits')).toBe('Rate limits');
     expect(sectionTitle('mail')).toBe('Mail');
+    expect(sectionTitle('graphql')).toBe('GraphQL');
   });
 });

@@ -62,7 +62,7 @@ export function settingsSections(settings: unknown): SettingsSection[] {
 
 /** "smpp" → "SMPP", "mail" → "Mail", "rate_limits" → "Rate limits". */
 export function sectionTitle(name: string): string {
-  const known: Record<string, string> = { smpp: 'SMPP', http: 'HTTP', mm7: 'MM7', smtp: 'SMTP', mms: 'MMS', sms: 'SMS', ui: 'UI' };
+  const known: Record<string, string> = { smpp: 'SMPP', http: 'HTTP', mm7: 'MM7', smtp: 'SMTP', mms: 'MMS', sms: 'SMS', ui: 'UI', graphql: 'GraphQL' };
   if (known[name]) return known[name];
   const words = name.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
