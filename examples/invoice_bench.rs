@@ -91,7 +91,7 @@ async fn generate(db: &DatabaseConnection, records: u64, customers: u64) {
             }
             let _ = write!(
                 messages,
-                "('{id}', {customer}, 'mt', 'sms', 'long_code', '+12065550100', '+14255550123', 'US', 'delivered', 0, 'gsm7', {fragments}, 0, 0, {}, 'USD', '{at}', '{at}', 0)",
+                "('{id}', {customer}, 'mt', 'sms', 'long_code', '+12065550100', '+14255550123', 'US', 'delivered', 0, 'gsm7', {fragments}, false, false, {}, 'USD', '{at}', '{at}', 0)",
                 price * fragments + fee
             );
             if !charges.is_empty() {
@@ -99,13 +99,13 @@ async fn generate(db: &DatabaseConnection, records: u64, customers: u64) {
             }
             let _ = write!(
                 charges,
-                "('{id}', 'usage', {fragments}, {price}, {}, 0)",
+                "('{id}', 'usage', {fragments}, {price}, {}, false)",
                 price * fragments
             );
             if fee > 0 {
                 let _ = write!(
                     charges,
-                    ",('{id}', 'carrier_fee', {fragments}, 2500, {fee}, 0)"
+                    ",('{id}', 'carrier_fee', {fragments}, 2500, {fee}, false)"
                 );
             }
             if (i + 1 - done) % ROWS == 0 || i + 1 == done + batch {

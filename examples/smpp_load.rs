@@ -7,7 +7,11 @@
 //! cargo run --release --example smpp_load -- 4 64 200000
 //! cargo run --release --example smpp_load -- 4 64 100000 postgres://postgres@127.0.0.1:5432/bench
 //! SIM_DELAY_MS=600000 cargo run --release --example smpp_load   # submits only, no final statuses
+//! PURGE=1000000 cargo run --release --example smpp_load -- 4 64 200000   # during a retention purge
 //! ```
+//!
+//! With `PURGE=N`, N messages whose content passed its retention are loaded first, and the
+//! retention purge runs (in its batches, as the job does) while the load is measured.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -118,6 +122,47 @@ async fn run_bind(
     (accepted, latencies)
 }
 
+/// Loads `rows` delivered messages of the demo customer whose content ended 40 days ago (past
+/// the 30-day retention), as the purge finds them in production.
+async fn load_expired_contents(db: &sea_orm::DatabaseConnection, rows: u64) {
+    use sea_orm::ConnectionTrait;
+    let started = Instant::now();
+    let customer: i64 = db
+        .query_one(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT MIN(id) AS id FROM customers",
+        ))
+        .await
+        .expect("customer")
+        .expect("the demo customer")
+        .try_get("", "id")
+        .expect("id");
+    let at = (chrono::Utc::now() - chrono::Duration::days(40)).to_rfc3339();
+    const ROWS: u64 = 500;
+    let mut done = 0;
+    while done < rows {
+        let batch = ROWS.min(rows - done);
+        let values: Vec<String> = (done..done + batch)
+            .map(|i| {
+                format!(
+                    "('p{i:021}', {customer}, 'mt', 'sms', 'long_code', '+12065550100', '+14255550123', 'US', 'delivered', 0, 'gsm7', 1, false, false, 7900, 'USD', '{at}', '{at}', '{at}', 0, 'Your code is 482913. It expires in 10 minutes.')"
+                )
+            })
+            .collect();
+        db.execute_unprepared(&format!(
+            "INSERT INTO messages (message_id, customer_id, direction, kind, number_kind, source, destination, destination_country, status, data_coding, encoding, fragment_count, registered_delivery, receipt_failure_only, charge_micros, currency, submitted_at, updated_at, done_at, priority, body) VALUES {}",
+            values.join(",")
+        ))
+        .await
+        .expect("insert");
+        done += batch;
+    }
+    println!(
+        "loaded {rows} messages past content retention in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -148,6 +193,24 @@ async fn main() -> anyhow::Result<()> {
     }));
     // Let the admission snapshot pick up the demo data.
     tokio::time::sleep(Duration::from_millis(settings.smpp.cache_refresh_ms * 3)).await;
+    let purge_rows: u64 = std::env::var("PURGE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let purge = if purge_rows > 0 {
+        let db = backoffice::db::connect(&settings.database).await?;
+        load_expired_contents(&db, purge_rows).await;
+        let retention = settings.retention.clone();
+        Some(tokio::spawn(async move {
+            let started = Instant::now();
+            let summary = backoffice::jobs::retention::purge(&db, &retention, chrono::Utc::now())
+                .await
+                .expect("purge");
+            (summary, started.elapsed())
+        }))
+    } else {
+        None
+    };
 
     let started = Instant::now();
     let per_bind = messages / binds;
@@ -172,6 +235,17 @@ async fn main() -> anyhow::Result<()> {
         pct(0.50).as_secs_f64() * 1e3,
         pct(0.99).as_secs_f64() * 1e3,
     );
+    if let Some(purge) = purge {
+        let running = !purge.is_finished();
+        let (summary, took) = purge.await?;
+        println!(
+            "retention purge: {} contents in {} batches, {:.1} s ({} when the load ended)",
+            summary.contents_purged,
+            summary.batches,
+            took.as_secs_f64(),
+            if running { "still running" } else { "finished" },
+        );
+    }
     // The group-commit figures, from the service's own metrics.
     let mut metrics = TcpStream::connect(http).await?;
     metrics
