@@ -23,6 +23,7 @@ on_both_databases!(
     the_monthly_run_drafts_last_months_invoices,
     a_slow_carrier_raises_one_alert_emailed_to_the_operators,
     two_instances_run_a_tick_once,
+    two_services_on_one_database_run_each_scheduled_tick_once,
     a_run_cut_short_is_marked_interrupted,
     a_refused_email_is_retried_then_sent_over_smtp,
     digest_recipients_get_one_email_a_day,
@@ -344,6 +345,61 @@ async fn a_slow_carrier_raises_one_alert_emailed_to_the_operators(backend: Backe
         .await["alerts"]["nodes"]
         .clone();
     assert_eq!(open, json!([]));
+    app.stop().await;
+}
+
+/// Two whole services (each with its own pool and scheduler) on one database, with the
+/// retention job due every second: every minute's tick is run by one of them, once.
+async fn two_services_on_one_database_run_each_scheduled_tick_once(backend: Backend) {
+    let schedule_every_second = |s: &mut backoffice::config::Settings, instance: &str| {
+        s.jobs.scheduler = true;
+        s.jobs.instance = Some(instance.into());
+        for job in [
+            &mut s.jobs.invoice_drafts,
+            &mut s.jobs.lease_maintenance,
+            &mut s.jobs.inactivity,
+            &mut s.jobs.forecasts,
+            &mut s.jobs.ratio,
+            &mut s.jobs.delivery_time,
+        ] {
+            job.enabled = false;
+        }
+        s.jobs.retention.schedule = "* * * * * *".into();
+        s.jobs.retention.enabled = true;
+    };
+    let Some(app) =
+        crate::helpers::spawn_app_with(backend, |s| schedule_every_second(s, "service-a"), false)
+            .await
+    else {
+        return;
+    };
+    let mut other = app.settings.clone();
+    schedule_every_second(&mut other, "service-b");
+    other.http.addr = "127.0.0.1:0".into();
+    other.smpp.addr = "127.0.0.1:0".into();
+    let second = backoffice::app::App::build(&other).await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let serving = tokio::spawn(second.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    tokio::time::sleep(std::time::Duration::from_millis(3_500)).await;
+    let _ = stop.send(());
+    serving.await.unwrap().unwrap();
+    let runs = job_run::Entity::find()
+        .filter(job_run::Column::Job.eq("retention"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(!runs.is_empty(), "the schedule fired");
+    let mut ticks: Vec<_> = runs.iter().map(|r| r.scheduled_for).collect();
+    ticks.sort();
+    ticks.dedup();
+    assert_eq!(ticks.len(), runs.len(), "one run per tick: {runs:?}");
+    for run in &runs {
+        assert_eq!(run.trigger, "schedule");
+        assert_eq!(run.outcome, "succeeded", "{run:?}");
+        assert!(["service-a", "service-b"].contains(&run.instance.as_str()));
+    }
     app.stop().await;
 }
 
