@@ -80,6 +80,8 @@ describe('bulk sending', () => {
     await page.getByText('Choose the number to send from.').waitFor();
     await page.getByText('Choose a spreadsheet.').waitFor();
 
+    // Listening early: the browser intercepts the file dialog only once it is asked to.
+    const chooser = page.waitForEvent('filechooser', { timeout: 30_000 });
     await page.getByTestId('bulk-customer').click();
     await page.getByRole('option', { name: 'Demo Co' }).click();
     await page.getByTestId('bulk-from').click();
@@ -87,8 +89,8 @@ describe('bulk sending', () => {
     // The file from the keyboard: Enter on the field opens the file chooser.
     await page.getByTestId('bulk-file').focus();
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'bulk-file');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
-    await chooser.setFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+    await page.keyboard.press('Enter');
+    await (await chooser).setFiles({ name: 'orders.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
     await page.getByTestId('bulk-file').getByText('orders.csv').waitFor();
     await page.getByTestId('bulk-preview').click();
 

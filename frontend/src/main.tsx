@@ -7,6 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { App } from './App';
 import { SessionProvider } from './api/SessionContext';
+import { accessibleThemeVariables } from './lib/contrast';
 
 const theme = createTheme({
   primaryColor: 'indigo',
@@ -20,10 +21,12 @@ const theme = createTheme({
   },
 });
 
-// Mantine's dimmed text (gray 6) is below the WCAG AA contrast ratio on white; gray 7 meets it.
-const cssVariables: CSSVariablesResolver = () => ({
+// Mantine's default shades are below the WCAG AA contrast ratio in many places (white on
+// filled indigo-6 buttons, light badges, links, error text, dimmed gray-6): every colour's
+// variables are darkened until they read (lib/contrast.ts).
+const cssVariables: CSSVariablesResolver = (t) => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  light: accessibleThemeVariables(t.colors, t.primaryColor),
   dark: {},
 });
 

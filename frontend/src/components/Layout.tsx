@@ -286,7 +286,8 @@ export function Layout() {
                 rightSection: item.queues ? <QueueBadges queues={item.queues} counts={counts} /> : undefined,
                 active,
                 variant: 'light' as const,
-                styles: { root: { borderRadius: 'var(--mantine-radius-md)' } },
+                // The active entry's description is not faded: it must read on the tint.
+                styles: { root: { borderRadius: 'var(--mantine-radius-md)' }, description: { opacity: 1 } },
               };
               return item.external ? (
                 <NavLink key={item.to} component="a" href={item.to} target="_blank" rel="noreferrer" {...common} />

@@ -388,7 +388,7 @@ function AlertTableRow({
           </Text>
         )}
         {a.lastError && delivery.level !== 'sent' && (
-          <Text size="xs" c="red.8" data-testid="alert-last-error">
+          <Text size="xs" c="red" data-testid="alert-last-error">
             {a.lastError}
           </Text>
         )}

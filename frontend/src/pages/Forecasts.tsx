@@ -295,7 +295,7 @@ function Summary({ forecast: f }: { forecast: Forecast }) {
       </Stat>
       <Stat label={`Over by more than ${f.variance.allowedPercent}%`} testId="forecast-over">
         {f.variance.overForecast ? (
-          <Text span c="red.8" fw={700}>
+          <Text span c="red" fw={700}>
             yes: {formatCount(f.variance.messagesAbove)} above
           </Text>
         ) : (
@@ -463,7 +463,7 @@ function ForecastForm({
             <legend>
               <Text size="sm" fw={500}>
                 Share of each hour (UTC), in percent{' '}
-                <Text span size="sm" c={patternProblem ? 'red.8' : 'teal.8'} data-testid="forecast-pattern-sum">
+                <Text span size="sm" c={patternProblem ? 'red' : 'teal'} data-testid="forecast-pattern-sum">
                   total {formatPercent(sum)}
                 </Text>
               </Text>
@@ -489,7 +489,7 @@ function ForecastForm({
               ))}
             </SimpleGrid>
             {form.errors.pattern && (
-              <Text size="xs" c="red.8" mt={4} role="alert" data-testid="forecast-pattern-error">
+              <Text size="xs" c="red" mt={4} role="alert" data-testid="forecast-pattern-error">
                 {form.errors.pattern}
               </Text>
             )}

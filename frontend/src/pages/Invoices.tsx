@@ -411,7 +411,7 @@ function DraftsPanel({ customerName }: { customerName: (id: string) => string })
                     <Table.Td
                       ta="right"
                       ff="monospace"
-                      c={d.percent === null ? 'dimmed' : d.percent > 0 ? 'teal.8' : d.percent < 0 ? 'red.8' : undefined}
+                      c={d.percent === null ? 'dimmed' : d.percent > 0 ? 'teal' : d.percent < 0 ? 'red' : undefined}
                       data-testid="draft-change"
                     >
                       {d.change === null ? 'no invoice before' : `${formatMoney(d.change, d.draft.currency)} (${formatChange(d.percent)})`}
@@ -435,7 +435,7 @@ function DraftsPanel({ customerName }: { customerName: (id: string) => string })
                 <Text size="sm" fw={600}>
                   #{r.id} · {periodLabel(r.period)}
                 </Text>
-                <Text size="xs" fw={600} c={r.status === 'failed' ? 'red.8' : r.status === 'running' ? 'blue.8' : 'teal.8'}>
+                <Text size="xs" fw={600} c={r.status === 'failed' ? 'red' : r.status === 'running' ? 'blue' : 'teal'}>
                   {r.status}
                 </Text>
               </Group>
@@ -444,7 +444,7 @@ function DraftsPanel({ customerName }: { customerName: (id: string) => string })
                 {r.startedBy}
               </Text>
               {r.error && (
-                <Text size="xs" c="red.8">
+                <Text size="xs" c="red">
                   {r.error}
                 </Text>
               )}

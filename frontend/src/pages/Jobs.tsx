@@ -246,7 +246,7 @@ function JobRow({ job, now, onRun }: { job: Job; now: Date; onRun: (() => void) 
               {formatDateTime(latest.startedAt)} · {runDuration(latest)} · {runCounts(latest)}
             </Text>
             {latest.error && (
-              <Text size="xs" c="red.8" maw={360} data-testid="job-latest-error">
+              <Text size="xs" c="red" maw={360} data-testid="job-latest-error">
                 {latest.error}
               </Text>
             )}
@@ -275,7 +275,7 @@ function JobRow({ job, now, onRun }: { job: Job; now: Date; onRun: (() => void) 
           ))}
         </Group>
         {failures > 0 && (
-          <Text size="xs" c="red.8">
+          <Text size="xs" c="red">
             {failures} of {job.lastRuns.length} failed
           </Text>
         )}
@@ -382,7 +382,7 @@ function RunHistory({
                     <Table.Td data-testid="run-counts">{runCounts(r)}</Table.Td>
                     <Table.Td maw={380}>
                       {r.error && (
-                        <Text size="xs" c="red.8" fw={600} data-testid="run-error">
+                        <Text size="xs" c="red" fw={600} data-testid="run-error">
                           {r.error}
                         </Text>
                       )}

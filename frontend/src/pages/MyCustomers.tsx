@@ -175,7 +175,7 @@ export function MyCustomers() {
                         {silent ? (
                           <Group gap={4} wrap="nowrap">
                             <IconAlertTriangle size={14} color="var(--mantine-color-orange-9)" aria-hidden />
-                            <Text size="sm" fw={600} c="orange.9">
+                            <Text size="sm" fw={600} c="orange">
                               {silenceText(p)}
                             </Text>
                           </Group>

@@ -245,7 +245,7 @@ export function RateCards() {
                         onClick={() => setParams({ card: c.id }, { replace: true })}
                         fw={600}
                         fz="sm"
-                        c="indigo.8"
+                        c="indigo.9"
                         aria-current={c.id === selected?.id ? 'true' : undefined}
                       >
                         {c.name}

@@ -545,7 +545,7 @@ function ForecastCell({ numberId, quarter }: { numberId: string; quarter: string
   const f = latestForecast(data.forecasts, quarter);
   if (!f) {
     return (
-      <Anchor component={Link} to={`/forecasts?number=${numberId}&quarter=${quarter}`} size="sm" c="orange.8" data-testid="lease-forecast">
+      <Anchor component={Link} to={`/forecasts?number=${numberId}&quarter=${quarter}`} size="sm" c="orange" data-testid="lease-forecast">
         none yet
       </Anchor>
     );
