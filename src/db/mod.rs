@@ -45,6 +45,15 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        // sea-orm runs SQLite migrations without a transaction, statement by statement on
+        // whichever pooled connection is free; a table rebuild then now and again raced its
+        // own schema change ("index … already exists"). One transaction keeps them on one
+        // connection, and a failed migration leaves nothing half done.
+        let txn = sea_orm::TransactionTrait::begin(db).await?;
+        Migrator::up(&txn, None).await?;
+        return txn.commit().await;
+    }
     Migrator::up(db, None).await
 }
 
