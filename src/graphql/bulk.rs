@@ -123,7 +123,7 @@ pub struct SendPreview {
     pub sendable: usize,
     /// Every row that would fail, with its reason.
     pub failures: Vec<SendPreviewRow>,
-    /// The first rows, as they would be sent.
+    /// The first rows that would be sent, as they would be sent.
     pub sample: Vec<SendPreviewRow>,
     /// Fragments of the rows that would be sent.
     pub fragments: u64,
@@ -151,6 +151,7 @@ impl SendPreview {
             sample: preview
                 .rows
                 .iter()
+                .filter(|r| !r.fails())
                 .take(SAMPLE_ROWS)
                 .map(SendPreviewRow::from)
                 .collect(),

@@ -198,13 +198,16 @@ async fn a_preview_judges_every_row_and_sends_nothing(backend: Backend) {
             "text: the merge field {{surname}} has no column".to_string()
         )
     );
+    assert_eq!(preview["mergeFields"], json!(["firstname", "surname"]));
     let sample = preview["sample"].as_array().unwrap();
+    assert_eq!(sample.len(), 2, "only rows that would be sent");
     assert_eq!(sample[0]["text"], "Hello Ada: your code is 1234");
     assert_eq!(sample[0]["encoding"], "GSM7");
-    assert_eq!(sample[3]["encoding"], "UCS2");
+    assert_eq!(sample[1]["line"], 5);
+    assert_eq!(sample[1]["encoding"], "UCS2");
     // Each passing row is priced as the message preview prices that text to that number.
     let mut expected = Decimal::ZERO;
-    for row in [&sample[0], &sample[3]] {
+    for row in [&sample[0], &sample[1]] {
         let quoted = app
             .gql(
                 app.admin(),

@@ -148,6 +148,8 @@ pub struct ReadRow {
     pub priority: u8,
     /// `field: reason`, naming the column.
     pub problem: Option<String>,
+    /// The merge fields its text used, by normalised name.
+    pub merge_fields: BTreeSet<String>,
 }
 
 fn placeholders() -> &'static regex::Regex {
@@ -303,6 +305,7 @@ pub fn read_rows(
                 send_at,
                 priority,
                 problem: problems.into_iter().next(),
+                merge_fields: merge_fields(&template),
             }
         })
         .collect())
@@ -429,7 +432,7 @@ pub fn preview(
     let planned = rows
         .into_iter()
         .map(|mut read| {
-            fields.extend(merge_fields(&read.text));
+            fields.extend(read.merge_fields.iter().cloned());
             let encoding = encoding_for_text(&read.text);
             let mut planned_fragments = 0;
             let mut row_price = Decimal::ZERO;
@@ -544,6 +547,10 @@ mod tests {
         let rows = read_rows(&s, &layout, now()).unwrap();
         assert_eq!(rows[0].text, "Hi Ada, 20% off");
         assert_eq!(rows[0].problem, None);
+        assert_eq!(
+            rows[0].merge_fields,
+            BTreeSet::from(["firstname".to_string()])
+        );
         assert_eq!(rows[0].line, 2);
         assert_eq!(
             rows[1].problem.as_deref(),
