@@ -200,7 +200,20 @@ async fn main() -> anyhow::Result<()> {
     let purge = if purge_rows > 0 {
         let db = backoffice::db::connect(&settings.database).await?;
         load_expired_contents(&db, purge_rows).await;
-        let retention = settings.retention.clone();
+        let mut retention = settings.retention.clone();
+        // PURGE_BATCH and PURGE_PAUSE_MS try other purge pacing than the defaults.
+        if let Some(batch) = std::env::var("PURGE_BATCH")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            retention.batch_size = batch;
+        }
+        if let Some(pause) = std::env::var("PURGE_PAUSE_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            retention.pause_ms = pause;
+        }
         Some(tokio::spawn(async move {
             let started = Instant::now();
             let summary = backoffice::jobs::retention::purge(&db, &retention, chrono::Utc::now())

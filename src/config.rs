@@ -467,8 +467,8 @@ impl Default for RetentionSettings {
         Self {
             content_days: 30,
             record_days: 3 * 365,
-            batch_size: 500,
-            pause_ms: 5,
+            batch_size: 200,
+            pause_ms: 20,
         }
     }
 }
