@@ -1,6 +1,6 @@
-import { Anchor, Badge, Button, Group, Loader, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconCheck, IconChevronLeft, IconChevronRight, IconCircleCheck, IconFilterOff, IconInfoCircle, IconMailX } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCheck, IconCircleCheck, IconFilterOff, IconInfoCircle, IconMailX } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -11,27 +11,10 @@ import { useSignedIn } from '../api/SessionContext';
 import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { useUrlFilters } from '../hooks/useUrlFilters';
 import { can } from '../lib/access';
-import {
-  ALERT_PAGE_SIZES,
-  alertFiltersToParams,
-  alertKindLabel,
-  alertsVariables,
-  DELIVERY_STATE_LABELS,
-  DELIVERY_STATES,
-  deliveryStatus,
-  hasAlertFilters,
-  kindOptions,
-  noAlertFilters,
-  parseAlertFilters,
-  SEVERITY_COLORS,
-  SEVERITY_LABELS,
-  severityOf,
-  withAcknowledged,
-  type AckFilter,
-  type DeliveryState,
-} from '../lib/alerts';
+import { ALERT_PAGE_SIZES, alertFiltersToParams, alertKindLabel, alertsVariables, DELIVERY_STATE_LABELS, DELIVERY_STATES, deliveryStatus, hasAlertFilters, kindOptions, noAlertFilters, parseAlertFilters, SEVERITY_COLORS, SEVERITY_LABELS, severityOf, withAcknowledged, type AckFilter, type DeliveryState } from '../lib/alerts';
 import { formatDateTime } from '../lib/format';
-import { currentAfter, firstPage, nextPage, pageNumber, previousPage, rangeLabel, type PageState } from '../lib/paging';
+import { currentAfter, firstPage, pageNumber, type PageState } from '../lib/paging';
+import { PagerFooter } from '../components/PagerFooter';
 
 const AlertsQueryDoc = graphql(`
   query Alerts($kind: String, $customerId: ID, $state: String, $acknowledged: Boolean, $first: Int!, $after: String) {
@@ -267,47 +250,18 @@ export function Alerts() {
             </Table>
           </Table.ScrollContainer>
         )}
-        <Group justify="space-between" mt="md">
-          <Group gap="xs">
-            <Text size="sm" c="dimmed">
-              Rows per page
-            </Text>
-            <Select
-              w={80}
-              size="xs"
-              data={ALERT_PAGE_SIZES.map(String)}
-              value={String(filters.pageSize)}
-              onChange={(v) => update({ pageSize: Number(v ?? filters.pageSize) })}
-              allowDeselect={false}
-              aria-label="Rows per page"
-            />
-          </Group>
-          <Group gap="xs">
-            {fetching && data && <Loader size="xs" />}
-            <Text size="sm" c="dimmed" data-testid="page-range">
-              {rangeLabel(current.page, filters.pageSize, served.length)}
-              {served.length > 0 ? ` · page ${pageNumber(current.page)}` : ''}
-            </Text>
-            <Button
-              size="xs"
-              variant="default"
-              leftSection={<IconChevronLeft size={14} />}
-              disabled={pageNumber(current.page) === 1 || fetching}
-              onClick={() => setPage(previousPage(current.page))}
-            >
-              Previous
-            </Button>
-            <Button
-              size="xs"
-              variant="default"
-              rightSection={<IconChevronRight size={14} />}
-              disabled={!info?.hasNextPage || fetching}
-              onClick={() => setPage(nextPage(current.page, info?.endCursor))}
-            >
-              Next
-            </Button>
-          </Group>
-        </Group>
+        <PagerFooter
+          pageSizes={ALERT_PAGE_SIZES}
+          pageSize={filters.pageSize}
+          onPageSize={(size) => update({ pageSize: size })}
+          page={current.page}
+          onPage={setPage}
+          rows={served.length}
+          hasNextPage={info?.hasNextPage}
+          endCursor={info?.endCursor}
+          fetching={fetching}
+          refreshing={fetching && !!data}
+        />
       </Paper>
     </>
   );

@@ -1,5 +1,5 @@
-import { Alert, Anchor, Badge, Button, Chip, Group, Loader, Paper, Select, SimpleGrid, Table, Text, TextInput } from '@mantine/core';
-import { IconChevronLeft, IconChevronRight, IconFilterOff, IconInfoCircle } from '@tabler/icons-react';
+import { Alert, Anchor, Badge, Button, Chip, Group, Paper, Select, SimpleGrid, Table, Text, TextInput } from '@mantine/core';
+import { IconFilterOff, IconInfoCircle } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
@@ -9,20 +9,12 @@ import { useSignedIn } from '../api/SessionContext';
 import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { useUrlFilters } from '../hooks/useUrlFilters';
 import { can } from '../lib/access';
-import {
-  BLOCKED_PAGE_SIZES,
-  blockedFiltersToParams,
-  hasBlockedFilters,
-  noBlockedFilters,
-  parseBlockedFilters,
-  parseRejectReason,
-  reasonCodeLabel,
-  reasonTally,
-} from '../lib/blocked';
+import { BLOCKED_PAGE_SIZES, blockedFiltersToParams, hasBlockedFilters, noBlockedFilters, parseBlockedFilters, parseRejectReason, reasonCodeLabel, reasonTally } from '../lib/blocked';
 import { formatTimestamp } from '../lib/format';
 import { dayRange, findNumber } from '../lib/messages';
 import { reasonOptions } from '../lib/mms';
-import { currentAfter, firstPage, nextPage, pageNumber, previousPage, rangeLabel, type PageState } from '../lib/paging';
+import { currentAfter, firstPage, type PageState } from '../lib/paging';
+import { PagerFooter } from '../components/PagerFooter';
 
 const BlockedMessages = graphql(`
   query BlockedMessages($first: Int!, $after: String, $filter: MessageFilter!) {
@@ -281,47 +273,18 @@ export function BlockedTraffic() {
             </Table>
           </Table.ScrollContainer>
         )}
-        <Group justify="space-between" mt="md">
-          <Group gap="xs">
-            <Text size="sm" c="dimmed">
-              Rows per page
-            </Text>
-            <Select
-              w={80}
-              size="xs"
-              data={BLOCKED_PAGE_SIZES.map(String)}
-              value={String(filters.pageSize)}
-              onChange={(v) => update({ pageSize: Number(v ?? filters.pageSize) })}
-              allowDeselect={false}
-              aria-label="Rows per page"
-            />
-          </Group>
-          <Group gap="xs">
-            {fetching && data && <Loader size="xs" />}
-            <Text size="sm" c="dimmed" data-testid="page-range">
-              {rangeLabel(page, filters.pageSize, rows.length)}
-              {rows.length > 0 ? ` · page ${pageNumber(page)}` : ''}
-            </Text>
-            <Button
-              size="xs"
-              variant="default"
-              leftSection={<IconChevronLeft size={14} />}
-              disabled={pageNumber(page) === 1 || fetching}
-              onClick={() => setPage(previousPage(page))}
-            >
-              Previous
-            </Button>
-            <Button
-              size="xs"
-              variant="default"
-              rightSection={<IconChevronRight size={14} />}
-              disabled={!info?.hasNextPage || fetching}
-              onClick={() => setPage(nextPage(page, info?.endCursor))}
-            >
-              Next
-            </Button>
-          </Group>
-        </Group>
+        <PagerFooter
+          pageSizes={BLOCKED_PAGE_SIZES}
+          pageSize={filters.pageSize}
+          onPageSize={(size) => update({ pageSize: size })}
+          page={page}
+          onPage={setPage}
+          rows={rows.length}
+          hasNextPage={info?.hasNextPage}
+          endCursor={info?.endCursor}
+          fetching={fetching}
+          refreshing={fetching && !!data}
+        />
       </Paper>
     </>
   );

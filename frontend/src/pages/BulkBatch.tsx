@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Loader, Modal, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconChevronLeft, IconChevronRight, IconPlayerStop } from '@tabler/icons-react';
+import { IconPlayerStop } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -11,22 +11,11 @@ import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { DownloadButton } from '../components/invoices';
 import { usePolling } from '../hooks/usePolling';
 import { useUrlFilters } from '../hooks/useUrlFilters';
-import {
-  BATCH_ROW_PAGE_SIZES,
-  BATCH_STATE_COLORS,
-  BATCH_STATE_LABELS,
-  countsByState,
-  isLive,
-  parseRowState,
-  progressPercent,
-  progressSegments,
-  ROW_STATE_COLORS,
-  ROW_STATE_LABELS,
-  rowStateOptions,
-} from '../lib/bulk';
+import { BATCH_ROW_PAGE_SIZES, BATCH_STATE_COLORS, BATCH_STATE_LABELS, countsByState, isLive, parseRowState, progressPercent, progressSegments, ROW_STATE_COLORS, ROW_STATE_LABELS, rowStateOptions } from '../lib/bulk';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { MESSAGE_STATUS_COLORS, messageStatusLabel } from '../lib/messages';
-import { currentAfter, firstPage, nextPage, pageNumber, previousPage, rangeLabel, type PageState } from '../lib/paging';
+import { currentAfter, firstPage, type PageState } from '../lib/paging';
+import { PagerFooter } from '../components/PagerFooter';
 
 const BatchQuery = graphql(`
   query SendBatch($id: ID!) {
@@ -422,47 +411,18 @@ function BatchRowsTable({ id, live, currency }: { id: string; live: boolean; cur
           </Table>
         </Table.ScrollContainer>
       )}
-      <Group justify="space-between" mt="md">
-        <Group gap="xs">
-          <Text size="sm" c="dimmed">
-            Rows per page
-          </Text>
-          <Select
-            w={80}
-            size="xs"
-            data={BATCH_ROW_PAGE_SIZES.map(String)}
-            value={String(filters.pageSize)}
-            onChange={(v) => update({ pageSize: Number(v ?? filters.pageSize) })}
-            allowDeselect={false}
-            aria-label="Rows per page"
-          />
-        </Group>
-        <Group gap="xs">
-          {fetching && data && <Loader size="xs" />}
-          <Text size="sm" c="dimmed" data-testid="page-range">
-            {rangeLabel(page, filters.pageSize, rows.length)}
-            {rows.length > 0 ? ` · page ${pageNumber(page)}` : ''}
-          </Text>
-          <Button
-            size="xs"
-            variant="default"
-            leftSection={<IconChevronLeft size={14} />}
-            disabled={pageNumber(page) === 1 || fetching}
-            onClick={() => setPage(previousPage(page))}
-          >
-            Previous
-          </Button>
-          <Button
-            size="xs"
-            variant="default"
-            rightSection={<IconChevronRight size={14} />}
-            disabled={!info?.hasNextPage || fetching}
-            onClick={() => setPage(nextPage(page, info?.endCursor))}
-          >
-            Next
-          </Button>
-        </Group>
-      </Group>
+      <PagerFooter
+        pageSizes={BATCH_ROW_PAGE_SIZES}
+        pageSize={filters.pageSize}
+        onPageSize={(size) => update({ pageSize: size })}
+        page={page}
+        onPage={setPage}
+        rows={rows.length}
+        hasNextPage={info?.hasNextPage}
+        endCursor={info?.endCursor}
+        fetching={fetching}
+        refreshing={fetching && !!data}
+      />
     </Paper>
   );
 }

@@ -1,5 +1,5 @@
-import { Anchor, Badge, Button, Group, Paper, Select, Table, Text } from '@mantine/core';
-import { IconChevronLeft, IconChevronRight, IconPlus } from '@tabler/icons-react';
+import { Anchor, Badge, Button, Paper, Table, Text } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useQuery } from 'urql';
@@ -8,7 +8,8 @@ import { useSignedIn } from '../api/SessionContext';
 import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { can } from '../lib/access';
 import { formatDateTime, STATUS_COLORS, titleCase } from '../lib/format';
-import { currentAfter, firstPage, nextPage, pageNumber, previousPage, rangeLabel } from '../lib/paging';
+import { currentAfter, firstPage } from '../lib/paging';
+import { PagerFooter } from '../components/PagerFooter';
 
 const CustomersQuery = graphql(`
   query Customers($first: Int!, $after: String) {
@@ -110,49 +111,20 @@ export function CustomersList() {
             </Table>
           </Table.ScrollContainer>
         )}
-        <Group justify="space-between" mt="md">
-          <Group gap="xs">
-            <Text size="sm" c="dimmed">
-              Rows per page
-            </Text>
-            <Select
-              w={80}
-              size="xs"
-              data={['10', '20', '50', '100']}
-              value={String(pageSize)}
-              onChange={(v) => {
-                setPageSize(Number(v ?? 20));
+        <PagerFooter
+          pageSizes={[10, 20, 50, 100]}
+          pageSize={pageSize}
+          onPageSize={(size) => {
+                setPageSize(size);
                 setPage(firstPage);
               }}
-              allowDeselect={false}
-              aria-label="Rows per page"
-            />
-          </Group>
-          <Group gap="xs">
-            <Text size="sm" c="dimmed" data-testid="page-range">
-              {rangeLabel(page, pageSize, rows.length)}
-              {rows.length > 0 ? ` · page ${pageNumber(page)}` : ''}
-            </Text>
-            <Button
-              size="xs"
-              variant="default"
-              leftSection={<IconChevronLeft size={14} />}
-              disabled={pageNumber(page) === 1 || fetching}
-              onClick={() => setPage(previousPage(page))}
-            >
-              Previous
-            </Button>
-            <Button
-              size="xs"
-              variant="default"
-              rightSection={<IconChevronRight size={14} />}
-              disabled={!info?.hasNextPage || fetching}
-              onClick={() => setPage(nextPage(page, info?.endCursor))}
-            >
-              Next
-            </Button>
-          </Group>
-        </Group>
+          page={page}
+          onPage={setPage}
+          rows={rows.length}
+          hasNextPage={info?.hasNextPage}
+          endCursor={info?.endCursor}
+          fetching={fetching}
+        />
       </Paper>
     </>
   );

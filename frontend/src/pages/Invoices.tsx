@@ -1,7 +1,7 @@
-import { Alert, Anchor, Button, Group, List, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Button, Group, List, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconChevronLeft, IconChevronRight, IconCircleCheck, IconFilterOff, IconPlayerPlay } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCircleCheck, IconFilterOff, IconPlayerPlay } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -14,24 +14,10 @@ import { InvoiceStateBadge } from '../components/invoices';
 import { useUrlFilters } from '../hooks/useUrlFilters';
 import { can } from '../lib/access';
 import { formatDate, formatDateTime, formatMoney } from '../lib/format';
-import {
-  currentPeriod,
-  hasInvoiceFilters,
-  INVOICE_PAGE_SIZES,
-  INVOICE_STATE_LABELS,
-  INVOICE_STATES,
-  invoiceFiltersToParams,
-  invoiceNumber,
-  noInvoiceFilters,
-  parseInvoiceFilters,
-  periodError,
-  periodLabel,
-  periodOptions,
-  runVariables,
-  type RunValues,
-} from '../lib/invoices';
+import { currentPeriod, hasInvoiceFilters, INVOICE_PAGE_SIZES, INVOICE_STATE_LABELS, INVOICE_STATES, invoiceFiltersToParams, invoiceNumber, noInvoiceFilters, parseInvoiceFilters, periodError, periodLabel, periodOptions, runVariables, type RunValues } from '../lib/invoices';
 import { draftChanges, formatChange } from '../lib/revenue';
-import { currentAfter, firstPage, nextPage, pageNumber, previousPage, rangeLabel, type PageState } from '../lib/paging';
+import { currentAfter, firstPage, type PageState } from '../lib/paging';
+import { PagerFooter } from '../components/PagerFooter';
 
 const InvoicesQuery = graphql(`
   query Invoices($first: Int!, $after: String, $filter: InvoiceFilter!) {
@@ -319,47 +305,18 @@ export function Invoices() {
             </Table>
           </Table.ScrollContainer>
         )}
-        <Group justify="space-between" mt="md">
-          <Group gap="xs">
-            <Text size="sm" c="dimmed">
-              Rows per page
-            </Text>
-            <Select
-              w={80}
-              size="xs"
-              data={INVOICE_PAGE_SIZES.map(String)}
-              value={String(filters.pageSize)}
-              onChange={(v) => update({ pageSize: Number(v ?? filters.pageSize) })}
-              allowDeselect={false}
-              aria-label="Rows per page"
-            />
-          </Group>
-          <Group gap="xs">
-            {fetching && data && <Loader size="xs" />}
-            <Text size="sm" c="dimmed" data-testid="page-range">
-              {rangeLabel(page, filters.pageSize, rows.length)}
-              {rows.length > 0 ? ` · page ${pageNumber(page)}` : ''}
-            </Text>
-            <Button
-              size="xs"
-              variant="default"
-              leftSection={<IconChevronLeft size={14} />}
-              disabled={pageNumber(page) === 1 || fetching}
-              onClick={() => setPage(previousPage(page))}
-            >
-              Previous
-            </Button>
-            <Button
-              size="xs"
-              variant="default"
-              rightSection={<IconChevronRight size={14} />}
-              disabled={!info?.hasNextPage || fetching}
-              onClick={() => setPage(nextPage(page, info?.endCursor))}
-            >
-              Next
-            </Button>
-          </Group>
-        </Group>
+        <PagerFooter
+          pageSizes={INVOICE_PAGE_SIZES}
+          pageSize={filters.pageSize}
+          onPageSize={(size) => update({ pageSize: size })}
+          page={page}
+          onPage={setPage}
+          rows={rows.length}
+          hasNextPage={info?.hasNextPage}
+          endCursor={info?.endCursor}
+          fetching={fetching}
+          refreshing={fetching && !!data}
+        />
       </Paper>
     </>
   );

@@ -1,6 +1,6 @@
-import { Alert, Badge, Button, Group, Loader, Modal, Paper, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { Alert, Badge, Button, Group, Modal, Paper, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconChevronLeft, IconChevronRight, IconCircleCheck, IconPlayerPlay } from '@tabler/icons-react';
+import { IconAlertTriangle, IconCircleCheck, IconPlayerPlay } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../generated/gql';
@@ -11,24 +11,9 @@ import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { useUrlFilters } from '../hooks/useUrlFilters';
 import { can } from '../lib/access';
 import { formatDateTime } from '../lib/format';
-import {
-  asOfError,
-  describeSchedule,
-  detailEntries,
-  isFailure,
-  jobDescription,
-  jobHealth,
-  jobRunFiltersToParams,
-  nextRun,
-  outcomeColor,
-  outcomeLabel,
-  parseJobRunFilters,
-  RUN_PAGE_SIZES,
-  runCounts,
-  runDuration,
-  runJobVariables,
-} from '../lib/jobs';
-import { currentAfter, firstPage, nextPage, pageNumber, previousPage, rangeLabel, type PageState } from '../lib/paging';
+import { asOfError, describeSchedule, detailEntries, isFailure, jobDescription, jobHealth, jobRunFiltersToParams, nextRun, outcomeColor, outcomeLabel, parseJobRunFilters, RUN_PAGE_SIZES, runCounts, runDuration, runJobVariables } from '../lib/jobs';
+import { currentAfter, firstPage, type PageState } from '../lib/paging';
+import { PagerFooter } from '../components/PagerFooter';
 
 const JobsQueryDoc = graphql(`
   query Jobs {
@@ -404,47 +389,18 @@ function RunHistory({
           </Table>
         </Table.ScrollContainer>
       )}
-      <Group justify="space-between" mt="md">
-        <Group gap="xs">
-          <Text size="sm" c="dimmed">
-            Rows per page
-          </Text>
-          <Select
-            w={80}
-            size="xs"
-            data={RUN_PAGE_SIZES.map(String)}
-            value={String(filters.pageSize)}
-            onChange={(v) => update({ pageSize: Number(v ?? filters.pageSize) })}
-            allowDeselect={false}
-            aria-label="Rows per page"
-          />
-        </Group>
-        <Group gap="xs">
-          {fetching && data && <Loader size="xs" />}
-          <Text size="sm" c="dimmed" data-testid="page-range">
-            {rangeLabel(page, filters.pageSize, rows.length)}
-            {rows.length > 0 ? ` · page ${pageNumber(page)}` : ''}
-          </Text>
-          <Button
-            size="xs"
-            variant="default"
-            leftSection={<IconChevronLeft size={14} />}
-            disabled={pageNumber(page) === 1 || fetching}
-            onClick={() => setPage(previousPage(page))}
-          >
-            Previous
-          </Button>
-          <Button
-            size="xs"
-            variant="default"
-            rightSection={<IconChevronRight size={14} />}
-            disabled={!info?.hasNextPage || fetching}
-            onClick={() => setPage(nextPage(page, info?.endCursor))}
-          >
-            Next
-          </Button>
-        </Group>
-      </Group>
+      <PagerFooter
+        pageSizes={RUN_PAGE_SIZES}
+        pageSize={filters.pageSize}
+        onPageSize={(size) => update({ pageSize: size })}
+        page={page}
+        onPage={setPage}
+        rows={rows.length}
+        hasNextPage={info?.hasNextPage}
+        endCursor={info?.endCursor}
+        fetching={fetching}
+        refreshing={fetching && !!data}
+      />
     </Paper>
   );
 }
