@@ -478,10 +478,7 @@ impl MessageMutation {
                 .gql()?;
             return injected(ctx, gateway, db, &message_id).await;
         }
-        let coding = match crate::messaging::fragments::encoding_for_text(&input.text) {
-            crate::messaging::fragments::Encoding::Gsm7 => DataCoding::Gsm7,
-            _ => DataCoding::Ucs2,
-        };
+        let coding = DataCoding::for_text(&input.text);
         let octets = crate::messaging::encoding::encode(coding, &input.text)
             .map_err(|e| AppError::invalid_field("text", e.to_string()))
             .gql()?;

@@ -20,6 +20,20 @@ pub enum DataCoding {
 }
 
 impl DataCoding {
+    /// How the service itself sends a text it composed (bulk rows, injected MO): GSM 03.38
+    /// when every character is in it, else UCS-2, as `fragments::encoding_for_text` decides.
+    pub fn for_text(text: &str) -> Self {
+        Self::sending(super::fragments::encoding_for_text(text))
+    }
+
+    /// The coding a text already judged to need `encoding` is sent in.
+    pub fn sending(encoding: super::fragments::Encoding) -> Self {
+        match encoding {
+            super::fragments::Encoding::Gsm7 => DataCoding::Gsm7,
+            _ => DataCoding::Ucs2,
+        }
+    }
+
     /// The coding of a data_coding octet.
     pub fn from_octet(value: u8) -> Result<Self, EncodingError> {
         match value {

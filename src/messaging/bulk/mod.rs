@@ -359,10 +359,7 @@ pub fn submission(
         destination: destination.to_string(),
         kind: MessageKind::Sms,
         text: text.to_string(),
-        data_coding: match encoding {
-            Encoding::Gsm7 => DataCoding::Gsm7,
-            _ => DataCoding::Ucs2,
-        },
+        data_coding: DataCoding::sending(encoding),
         encoding,
         part_fragments: None,
         concat: None,
