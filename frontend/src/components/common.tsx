@@ -1,4 +1,16 @@
-import { Alert, Anchor, Breadcrumbs, Group, List, Skeleton, Stack, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Breadcrumbs,
+  Card,
+  Group,
+  List,
+  Skeleton,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -74,5 +86,21 @@ export function TableSkeleton({ rows = 5, label = 'Loading' }: { rows?: number; 
         <Skeleton key={i} height={34} radius="sm" />
       ))}
     </Stack>
+  );
+}
+
+/** A headline figure in a card, with what it means on hover (analytics, the gateway). */
+export function HintedStat({ label, hint, testId, children }: { label: string; hint: string; testId: string; children: ReactNode }) {
+  return (
+    <Tooltip label={hint} multiline w={260} openDelay={300}>
+      <Card withBorder radius="md" p="md">
+        <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+          {label}
+        </Text>
+        <Text size="xl" fw={700} data-testid={testId}>
+          {children}
+        </Text>
+      </Card>
+    </Tooltip>
   );
 }

@@ -1,6 +1,25 @@
-import { Anchor, Badge, Button, Group, Paper, SegmentedControl, Select, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconCheck, IconCircleCheck, IconFilterOff, IconInfoCircle, IconMailX } from '@tabler/icons-react';
+import {
+  IconAlertTriangle,
+  IconCheck,
+  IconCircleCheck,
+  IconFilterOff,
+  IconInfoCircle,
+  IconMailX,
+} from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -11,7 +30,25 @@ import { useSignedIn } from '../api/SessionContext';
 import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { useUrlFilters } from '../hooks/useUrlFilters';
 import { can } from '../lib/access';
-import { ALERT_PAGE_SIZES, alertFiltersToParams, alertKindLabel, alertsVariables, DELIVERY_STATE_LABELS, DELIVERY_STATES, deliveryStatus, hasAlertFilters, kindOptions, noAlertFilters, parseAlertFilters, SEVERITY_COLORS, SEVERITY_LABELS, severityOf, withAcknowledged, type AckFilter, type DeliveryState } from '../lib/alerts';
+import {
+  ALERT_PAGE_SIZES,
+  alertFiltersToParams,
+  alertKindLabel,
+  alertsVariables,
+  DELIVERY_STATE_LABELS,
+  DELIVERY_STATES,
+  deliveryStatus,
+  hasAlertFilters,
+  kindOptions,
+  noAlertFilters,
+  parseAlertFilters,
+  SEVERITY_COLORS,
+  SEVERITY_LABELS,
+  severityOf,
+  withAcknowledged,
+  type AckFilter,
+  type DeliveryState,
+} from '../lib/alerts';
 import { formatDateTime } from '../lib/format';
 import { currentAfter, firstPage, pageNumber, type PageState } from '../lib/paging';
 import { PagerFooter } from '../components/PagerFooter';

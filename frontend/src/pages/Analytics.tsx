@@ -3,7 +3,6 @@ import { BarChart, LineChart } from '@mantine/charts';
 import {
   Alert,
   Button,
-  Card,
   Group,
   Loader,
   Paper,
@@ -25,7 +24,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../../generated/gql';
 import type { DeliveryStatsFilter, Direction } from '../../generated/gql/graphql';
 import { useSignedIn } from '../api/SessionContext';
-import { ErrorAlert, PageHeader } from '../components/common';
+import { ErrorAlert, PageHeader, HintedStat } from '../components/common';
 import { useCarrierNames } from '../components/messages';
 import { can } from '../lib/access';
 import {
@@ -238,22 +237,22 @@ export function Analytics() {
       ) : shown ? (
         <Stack gap="md" aria-busy={fetching} data-testid="analytics">
           <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md">
-            <Stat label="Received" testId="analytics-received" hint="Messages submitted (MT) or received from carriers (MO)">
+            <HintedStat label="Received" testId="analytics-received" hint="Messages submitted (MT) or received from carriers (MO)">
               {formatCount(sum.received)}
-            </Stat>
-            <Stat label="Fragments" testId="analytics-fragments" hint="Parts of long messages each count">
+            </HintedStat>
+            <HintedStat label="Fragments" testId="analytics-fragments" hint="Parts of long messages each count">
               {formatCount(sum.fragments)}
-            </Stat>
-            <Stat
+            </HintedStat>
+            <HintedStat
               label="Delivered"
               testId="analytics-delivered-ratio"
               hint="Delivered over final outcomes other than rejected: undeliverable, expired and cancelled count against it"
             >
               {formatRatio(sum.deliveredRatio)}
-            </Stat>
-            <Stat label="In flight" testId="analytics-in-flight" hint="Received and not final yet">
+            </HintedStat>
+            <HintedStat label="In flight" testId="analytics-in-flight" hint="Received and not final yet">
               {formatCount(sum.inFlight)}
-            </Stat>
+            </HintedStat>
           </SimpleGrid>
 
           <ChartCard title="Messages per day by status" subtitle="Each day's messages by where they ended up; in flight: not final yet.">
@@ -399,21 +398,6 @@ export function Analytics() {
         </Stack>
       ) : null}
     </>
-  );
-}
-
-function Stat({ label, hint, testId, children }: { label: string; hint: string; testId: string; children: ReactNode }) {
-  return (
-    <Tooltip label={hint} multiline w={260} openDelay={300}>
-      <Card withBorder radius="md" p="md">
-        <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-          {label}
-        </Text>
-        <Text size="xl" fw={700} data-testid={testId}>
-          {children}
-        </Text>
-      </Card>
-    </Tooltip>
   );
 }
 

@@ -1,6 +1,19 @@
-import { Alert, Anchor, Badge, Button, Chip, Group, Paper, Select, SimpleGrid, Table, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Chip,
+  Group,
+  Paper,
+  Select,
+  SimpleGrid,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { IconFilterOff, IconInfoCircle } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../../generated/gql';
@@ -9,12 +22,22 @@ import { useSignedIn } from '../api/SessionContext';
 import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { useUrlFilters } from '../hooks/useUrlFilters';
 import { can } from '../lib/access';
-import { BLOCKED_PAGE_SIZES, blockedFiltersToParams, hasBlockedFilters, noBlockedFilters, parseBlockedFilters, parseRejectReason, reasonCodeLabel, reasonTally } from '../lib/blocked';
+import {
+  BLOCKED_PAGE_SIZES,
+  blockedFiltersToParams,
+  hasBlockedFilters,
+  noBlockedFilters,
+  parseBlockedFilters,
+  parseRejectReason,
+  reasonCodeLabel,
+  reasonTally,
+} from '../lib/blocked';
 import { formatTimestamp } from '../lib/format';
 import { dayRange, findNumber } from '../lib/messages';
 import { reasonOptions } from '../lib/mms';
-import { currentAfter, firstPage, type PageState } from '../lib/paging';
+import { currentAfter } from '../lib/paging';
 import { PagerFooter } from '../components/PagerFooter';
+import { usePageFor } from '../hooks/usePageFor';
 
 const BlockedMessages = graphql(`
   query BlockedMessages($first: Int!, $after: String, $filter: MessageFilter!) {
@@ -90,9 +113,7 @@ export function BlockedTraffic() {
     to: range.to,
   };
   const key = JSON.stringify([apiFilter, filters.pageSize]);
-  const [paging, setPaging] = useState<{ key: string; page: PageState }>({ key, page: firstPage });
-  const page = paging.key === key ? paging.page : firstPage;
-  const setPage = (p: PageState) => setPaging({ key, page: p });
+  const [page, setPage] = usePageFor(key);
   // A number that names nothing on file must not fall back to "every number".
   const blocked = Boolean(filters.number && !matched) || range.error !== null;
   const [{ data, fetching, error }, refetch] = useQuery({

@@ -1,4 +1,19 @@
-import { Badge, Button, Group, Loader, Modal, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  Paper,
+  Progress,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconPlayerStop } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -11,11 +26,24 @@ import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { DownloadButton } from '../components/invoices';
 import { usePolling } from '../hooks/usePolling';
 import { useUrlFilters } from '../hooks/useUrlFilters';
-import { BATCH_ROW_PAGE_SIZES, BATCH_STATE_COLORS, BATCH_STATE_LABELS, countsByState, isLive, parseRowState, progressPercent, progressSegments, ROW_STATE_COLORS, ROW_STATE_LABELS, rowStateOptions } from '../lib/bulk';
+import {
+  BATCH_ROW_PAGE_SIZES,
+  BATCH_STATE_COLORS,
+  BATCH_STATE_LABELS,
+  countsByState,
+  isLive,
+  parseRowState,
+  progressPercent,
+  progressSegments,
+  ROW_STATE_COLORS,
+  ROW_STATE_LABELS,
+  rowStateOptions,
+} from '../lib/bulk';
 import { formatDateTime, formatMoney } from '../lib/format';
 import { MESSAGE_STATUS_COLORS, messageStatusLabel } from '../lib/messages';
-import { currentAfter, firstPage, type PageState } from '../lib/paging';
+import { currentAfter } from '../lib/paging';
 import { PagerFooter } from '../components/PagerFooter';
+import { usePageFor } from '../hooks/usePageFor';
 
 const BatchQuery = graphql(`
   query SendBatch($id: ID!) {
@@ -294,9 +322,7 @@ export function BulkBatch() {
 function BatchRowsTable({ id, live, currency }: { id: string; live: boolean; currency: string }) {
   const [filters, update] = useUrlFilters(parseRowFilters, rowFiltersToParams);
   const key = JSON.stringify([filters.state, filters.pageSize]);
-  const [paging, setPaging] = useState<{ key: string; page: PageState }>({ key, page: firstPage });
-  const page = paging.key === key ? paging.page : firstPage;
-  const setPage = (p: PageState) => setPaging({ key, page: p });
+  const [page, setPage] = usePageFor(key);
   const variables = useMemo(
     () => ({ id, state: filters.state, first: filters.pageSize, after: currentAfter(page) }),
     [id, filters.state, filters.pageSize, page],

@@ -1,11 +1,23 @@
-import { Alert, Anchor, Badge, Button, Card, Group, Paper, SimpleGrid, Switch, Table, Text, Title, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  SimpleGrid,
+  Switch,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
 import { IconAlertTriangle, IconInfoCircle } from '@tabler/icons-react';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../../generated/gql';
 import { useSignedIn } from '../api/SessionContext';
-import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
+import { ErrorAlert, PageHeader, TableSkeleton, HintedStat } from '../components/common';
 import { useCarrierNames } from '../components/messages';
 import { usePolling } from '../hooks/usePolling';
 import { can } from '../lib/access';
@@ -152,18 +164,18 @@ export function Gateway() {
         }
       />
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md" mb="md">
-        <Stat label="Binds open" testId="gateway-binds" hint="SMPP sessions bound on this instance">
+        <HintedStat label="Binds open" testId="gateway-binds" hint="SMPP sessions bound on this instance">
           {sessionsAllowed ? (sessions.data ? formatCount(binds.length) : '…') : '—'}
-        </Stat>
-        <Stat label="Received today" testId="gateway-received" hint="Messages submitted (MT) or received from carriers (MO) since 00:00 UTC">
+        </HintedStat>
+        <HintedStat label="Received today" testId="gateway-received" hint="Messages submitted (MT) or received from carriers (MO) since 00:00 UTC">
           {stats.data ? formatCount(sum.received) : '…'}
-        </Stat>
-        <Stat label="In flight" testId="gateway-in-flight" hint="Received today and not final yet">
+        </HintedStat>
+        <HintedStat label="In flight" testId="gateway-in-flight" hint="Received today and not final yet">
           {stats.data ? formatCount(sum.inFlight) : '…'}
-        </Stat>
-        <Stat label="Delivered today" testId="gateway-delivered" hint="Delivered over final outcomes other than rejected">
+        </HintedStat>
+        <HintedStat label="Delivered today" testId="gateway-delivered" hint="Delivered over final outcomes other than rejected">
           {stats.data ? formatRatio(sum.deliveredRatio) : '…'}
-        </Stat>
+        </HintedStat>
       </SimpleGrid>
 
       <Paper withBorder radius="md" p="md" mb="md" component="section" aria-labelledby="binds-title">
@@ -330,20 +342,5 @@ export function Gateway() {
         )}
       </Paper>
     </>
-  );
-}
-
-function Stat({ label, hint, testId, children }: { label: string; hint: string; testId: string; children: ReactNode }) {
-  return (
-    <Tooltip label={hint} multiline w={260} openDelay={300}>
-      <Card withBorder radius="md" p="md">
-        <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-          {label}
-        </Text>
-        <Text size="xl" fw={700} data-testid={testId}>
-          {children}
-        </Text>
-      </Card>
-    </Tooltip>
   );
 }

@@ -1,4 +1,19 @@
-import { Alert, Anchor, Button, Group, List, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  List,
+  Paper,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconCircleCheck, IconFilterOff, IconPlayerPlay } from '@tabler/icons-react';
@@ -14,10 +29,26 @@ import { InvoiceStateBadge } from '../components/invoices';
 import { useUrlFilters } from '../hooks/useUrlFilters';
 import { can } from '../lib/access';
 import { formatDate, formatDateTime, formatMoney } from '../lib/format';
-import { currentPeriod, hasInvoiceFilters, INVOICE_PAGE_SIZES, INVOICE_STATE_LABELS, INVOICE_STATES, invoiceFiltersToParams, invoiceNumber, noInvoiceFilters, parseInvoiceFilters, periodError, periodLabel, periodOptions, runVariables, type RunValues } from '../lib/invoices';
+import {
+  currentPeriod,
+  hasInvoiceFilters,
+  INVOICE_PAGE_SIZES,
+  INVOICE_STATE_LABELS,
+  INVOICE_STATES,
+  invoiceFiltersToParams,
+  invoiceNumber,
+  noInvoiceFilters,
+  parseInvoiceFilters,
+  periodError,
+  periodLabel,
+  periodOptions,
+  runVariables,
+  type RunValues,
+} from '../lib/invoices';
 import { draftChanges, formatChange } from '../lib/revenue';
-import { currentAfter, firstPage, type PageState } from '../lib/paging';
+import { currentAfter } from '../lib/paging';
 import { PagerFooter } from '../components/PagerFooter';
+import { usePageFor } from '../hooks/usePageFor';
 
 const InvoicesQuery = graphql(`
   query Invoices($first: Int!, $after: String, $filter: InvoiceFilter!) {
@@ -134,9 +165,7 @@ export function Invoices() {
   };
   // Pages belong to one set of filters: a change of filter starts again at the first page.
   const key = JSON.stringify([apiFilter, filters.pageSize]);
-  const [paging, setPaging] = useState<{ key: string; page: PageState }>({ key, page: firstPage });
-  const page = paging.key === key ? paging.page : firstPage;
-  const setPage = (p: PageState) => setPaging({ key, page: p });
+  const [page, setPage] = usePageFor(key);
 
   const [{ data, fetching, error }, refetch] = useQuery({
     query: InvoicesQuery,

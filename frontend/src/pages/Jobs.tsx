@@ -1,4 +1,18 @@
-import { Alert, Badge, Button, Group, Modal, Paper, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconCircleCheck, IconPlayerPlay } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
@@ -11,9 +25,26 @@ import { ErrorAlert, PageHeader, TableSkeleton } from '../components/common';
 import { useUrlFilters } from '../hooks/useUrlFilters';
 import { can } from '../lib/access';
 import { formatDateTime } from '../lib/format';
-import { asOfError, describeSchedule, detailEntries, isFailure, jobDescription, jobHealth, jobRunFiltersToParams, nextRun, outcomeColor, outcomeLabel, parseJobRunFilters, RUN_PAGE_SIZES, runCounts, runDuration, runJobVariables } from '../lib/jobs';
-import { currentAfter, firstPage, type PageState } from '../lib/paging';
+import {
+  asOfError,
+  describeSchedule,
+  detailEntries,
+  isFailure,
+  jobDescription,
+  jobHealth,
+  jobRunFiltersToParams,
+  nextRun,
+  outcomeColor,
+  outcomeLabel,
+  parseJobRunFilters,
+  RUN_PAGE_SIZES,
+  runCounts,
+  runDuration,
+  runJobVariables,
+} from '../lib/jobs';
+import { currentAfter } from '../lib/paging';
 import { PagerFooter } from '../components/PagerFooter';
+import { usePageFor } from '../hooks/usePageFor';
 
 const JobsQueryDoc = graphql(`
   query Jobs {
@@ -287,9 +318,7 @@ function RunHistory({
 }) {
   const context = useMemo(() => ({ additionalTypenames: ['JobRun'] }), []);
   const key = JSON.stringify([filters.job, filters.pageSize]);
-  const [paging, setPaging] = useState<{ key: string; page: PageState }>({ key, page: firstPage });
-  const page = paging.key === key ? paging.page : firstPage;
-  const setPage = (p: PageState) => setPaging({ key, page: p });
+  const [page, setPage] = usePageFor(key);
   const [{ data, fetching, error }] = useQuery({
     query: JobRunsQuery,
     variables: { job: filters.job, first: filters.pageSize, after: currentAfter(page) },

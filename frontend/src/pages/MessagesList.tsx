@@ -16,8 +16,14 @@ import {
   TextInput,
   Tooltip,
 } from '@mantine/core';
-import { IconArrowRight, IconChevronLeft, IconChevronRight, IconFilterOff, IconInfoCircle } from '@tabler/icons-react';
-import { useMemo, useState } from 'react';
+import {
+  IconArrowRight,
+  IconChevronLeft,
+  IconChevronRight,
+  IconFilterOff,
+  IconInfoCircle,
+} from '@tabler/icons-react';
+import { useMemo } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useUrlFilters } from '../hooks/useUrlFilters';
 import { useQuery } from 'urql';
@@ -40,9 +46,10 @@ import {
   PAGE_SIZES,
   parseFilters,
 } from '../lib/messages';
-import { currentAfter, firstPage, nextPage, pageNumber, previousPage, rangeLabel, type PageState } from '../lib/paging';
+import { currentAfter, nextPage, pageNumber, previousPage, rangeLabel } from '../lib/paging';
 import { reasonOptions } from '../lib/mms';
 import { ENCODING_LABELS } from '../lib/preview';
+import { usePageFor } from '../hooks/usePageFor';
 
 const MessagesQuery = graphql(`
   query Messages($first: Int!, $after: String, $filter: MessageFilter!) {
@@ -144,9 +151,7 @@ export function MessagesList() {
   };
   // Pages belong to one set of filters: a change of filter starts again at the first page.
   const key = JSON.stringify([apiFilter, filters.pageSize]);
-  const [paging, setPaging] = useState<{ key: string; page: PageState }>({ key, page: firstPage });
-  const page = paging.key === key ? paging.page : firstPage;
-  const setPage = (p: PageState) => setPaging({ key, page: p });
+  const [page, setPage] = usePageFor(key);
 
   // A number filter that names no number on file must not fall back to "every number".
   const blocked = Boolean(filters.number && !matchedNumber) || range.error !== null;
