@@ -376,12 +376,19 @@ impl SnapshotCell {
             .unwrap_or_else(|poisoned| Arc::clone(&poisoned.into_inner()))
     }
 
-    fn set(&self, snapshot: Snapshot) {
+    /// Installs a loaded snapshot unless a newer one is already in place: two reloads can
+    /// overlap (the periodic one and the one an opt-out keyword asks for), and the one that
+    /// started first must not finish last and bring back the world before the opt-out.
+    fn set(&self, snapshot: Snapshot) -> bool {
         let mut guard = self
             .current
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if snapshot.version < guard.version {
+            return false;
+        }
         *guard = Arc::new(snapshot);
+        true
     }
 
     /// Reloads when the audit log moved since the snapshot was taken; true when it did.
@@ -395,7 +402,32 @@ impl SnapshotCell {
         if audit_version(db).await? == self.get().version {
             return Ok(false);
         }
-        self.set(Snapshot::load(db, throttle, compliance, mms).await?);
-        Ok(true)
+        Ok(self.set(Snapshot::load(db, throttle, compliance, mms).await?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reload_that_started_earlier_never_replaces_a_newer_view() {
+        let cell = SnapshotCell::new(Snapshot {
+            version: 5,
+            ..Default::default()
+        });
+        let newer = Snapshot {
+            version: 7,
+            alphanumeric_countries: vec!["GB".into()],
+            ..Default::default()
+        };
+        assert!(cell.set(newer));
+        let stale = Snapshot {
+            version: 6,
+            ..Default::default()
+        };
+        assert!(!cell.set(stale));
+        assert_eq!(cell.get().version, 7);
+        assert_eq!(cell.get().alphanumeric_countries, ["GB"]);
     }
 }
