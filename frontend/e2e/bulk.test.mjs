@@ -161,7 +161,8 @@ describe('bulk sending', () => {
     await page.waitForURL(/\/bulk-send$/);
     const row = page.getByTestId(`batch-${batchId}`);
     await row.waitFor();
-    assert.match(await row.innerText(), /Done/i);
+    // The list may first show what was cached while the batch was sending, then refreshes.
+    await waitUntil(() => row.innerText(), (t) => /Done/i.test(t));
     assert.match(await row.innerText(), /100%/);
     assert.match(await row.innerText(), /3 · 1 · 0/);
     await screenshot(page, '53-bulk-batches');

@@ -493,7 +493,13 @@ function PreviewResult({ preview, onSend, sending }: { preview: Preview; onSend:
 
 function RecentBatchList({ customerId, customerName }: { customerId: string | null; customerName: (id: string) => string | null }) {
   const context = useMemo(() => ({ additionalTypenames: ['SendBatch'] }), []);
-  const [{ data, fetching, error }] = useQuery({ query: RecentBatches, variables: { customerId, first: 20 }, context });
+  // Batches move on while the page is away: show what is cached, then what is true now.
+  const [{ data, fetching, error }] = useQuery({
+    query: RecentBatches,
+    variables: { customerId, first: 20 },
+    context,
+    requestPolicy: 'cache-and-network',
+  });
   const batches = data?.sendBatches.edges.map((e) => e.node) ?? [];
   return (
     <Paper withBorder radius="md" p="md" component="section" aria-labelledby="bulk-recent-title">
