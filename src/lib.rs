@@ -1,6 +1,10 @@
 //! The back office of an SMS/MMS messaging operator: SMPP gateway, admission, rating,
 //! invoicing, compliance and alerts, behind a GraphQL API. `main.rs` is a thin CLI over this.
 
+/// mimalloc for every binary built on this crate (the service, its tests and benchmarks).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod alerts;
 pub mod app;
 pub mod audit;

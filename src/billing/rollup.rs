@@ -8,7 +8,7 @@
 //! lock per customer of its batch and issuing an exclusive one, so no record commits between
 //! the two claims; on SQLite transactions that write are serialized anyway.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
@@ -45,7 +45,7 @@ pub struct ChargedRecord<'a> {
     pub amount_micros: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
     customer_id: i64,
     currency: String,
@@ -66,10 +66,11 @@ struct Sums {
     amount_micros: i64,
 }
 
-/// A writer batch's additions to the roll-up, summed per key before they are written.
+/// A writer batch's additions to the roll-up, summed per key before they are written (in key
+/// order, so the batches of two instances sharing a database lock the rows in one order).
 #[derive(Debug, Default)]
 pub struct BillingBatch {
-    rows: HashMap<Key, Sums>,
+    rows: BTreeMap<Key, Sums>,
 }
 
 /// A UTC day as the roll-up stores it.

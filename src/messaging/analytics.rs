@@ -3,7 +3,7 @@
 //! messages read a few hundred rows. The message writer adds each batch's counts in the same
 //! transaction as the messages (`StatsBatch`), so the figures are exact and never lag.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
@@ -57,7 +57,7 @@ pub fn percentile(histogram: &[(i16, i64)], q: f64) -> Option<i64> {
 }
 
 /// What one message contributes, by the key it is counted under.
-#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, PartialOrd, Ord)]
 pub struct StatsKey {
     pub day: String,
     pub customer_id: i64,
@@ -95,11 +95,13 @@ struct Counts {
     cancelled: i64,
 }
 
-/// The counts of one write batch, added to the roll-up in one statement per table.
+/// The counts of one write batch, added to the roll-up in one statement per table. Ordered
+/// maps: the batches of two instances sharing a database lock the roll-up rows in one order,
+/// so they cannot deadlock.
 #[derive(Default)]
 pub struct StatsBatch {
-    counts: HashMap<StatsKey, Counts>,
-    times: HashMap<(StatsKey, &'static str, i16), i64>,
+    counts: BTreeMap<StatsKey, Counts>,
+    times: BTreeMap<(StatsKey, &'static str, i16), i64>,
 }
 
 /// The two transmission times the roll-up keeps.

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveEnum, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    QueryFilter, QuerySelect, QueryTrait, Set, Statement, TransactionTrait, Value,
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -20,7 +20,7 @@ use super::status::{receipt_text, MessageStatus};
 use crate::billing::money::to_micros;
 use crate::billing::rating::{total, ChargeKind, ChargeLine, Direction};
 use crate::billing::rollup::{self, BillingBatch, ChargedRecord};
-use crate::db::entities::{message, message_charge, message_part, receipt};
+use crate::db::entities::{message, message_part, receipt};
 use crate::metrics::Metrics;
 
 /// A deliver_sm owed to a customer: a delivery receipt or an MO message. It is stored before
@@ -176,8 +176,21 @@ async fn run(
     batch_max: usize,
     metrics: Metrics,
 ) {
-    let mut batch: Vec<Job> = Vec::with_capacity(batch_max);
-    while let Some(first) = queue.recv().await {
+    let backend = db.get_database_backend();
+    // One prepared batch waits while the one before it commits: the statements of the next
+    // batch are built on this task while the database works on the current one.
+    let (ready, prepared) = mpsc::channel::<Built>(1);
+    let executor = tokio::spawn(execute_batches(db, prepared, metrics));
+    loop {
+        // The slot first, then the batch: a batch is gathered as the one before it starts to
+        // commit, so it holds everything that arrived meanwhile.
+        let Ok(slot) = ready.reserve().await else {
+            break;
+        };
+        let Some(first) = queue.recv().await else {
+            break;
+        };
+        let mut batch: Vec<Job> = Vec::with_capacity(batch_max);
         batch.push(first);
         while batch.len() < batch_max {
             match queue.try_recv() {
@@ -185,9 +198,36 @@ async fn run(
                 Err(_) => break,
             }
         }
+        let built = {
+            let writes: Vec<&Write> = batch.iter().map(|(w, _)| w).collect();
+            prepare(backend, &writes)
+        };
+        slot.send((batch, built));
+    }
+    drop(ready);
+    let _ = executor.await;
+}
+
+/// A gathered batch and its statements.
+type Built = (Vec<Job>, Result<Prepared, DbErr>);
+
+/// Commits the prepared batches one after another and answers each write. One at a time on
+/// PostgreSQL too: every batch adds to the same roll-up rows, so concurrent batches would only
+/// queue on those rows' locks (measured: slower than one at a time).
+async fn execute_batches(
+    db: DatabaseConnection,
+    mut prepared: mpsc::Receiver<Built>,
+    metrics: Metrics,
+) {
+    while let Some((mut batch, built)) = prepared.recv().await {
         let started = Instant::now();
-        let writes: Vec<&Write> = batch.iter().map(|(w, _)| w).collect();
-        let outcome = commit(&db, &writes).await;
+        let outcome = match built {
+            Ok(built) => {
+                let writes: Vec<&Write> = batch.iter().map(|(w, _)| w).collect();
+                commit(&db, &writes, built).await
+            }
+            Err(e) => Err(e),
+        };
         metrics.commit_batch_size.observe(batch.len() as f64);
         metrics
             .commit_duration
@@ -312,68 +352,187 @@ fn part_rows(message_id: &str, a: &Admitted) -> Vec<message_part::ActiveModel> {
         .collect()
 }
 
-fn message_rows(
-    message_id: &str,
-    a: &Admitted,
-) -> Result<(message::ActiveModel, Vec<message_charge::ActiveModel>), DbErr> {
-    let micros = |d| to_micros(d).map_err(|e| DbErr::Custom(format!("charge {e}")));
-    let charges = a
-        .charges
-        .iter()
-        .map(|line| {
-            Ok(message_charge::ActiveModel {
-                message_id: Set(message_id.to_owned()),
-                kind: Set(charge_kind_name(line.kind).into()),
-                quantity: Set(i32::try_from(line.quantity).unwrap_or(i32::MAX)),
-                unit_price_micros: Set(micros(line.unit_price)?),
-                amount_micros: Set(micros(line.amount)?),
-                rate_card_id: Set(line.rate_card_id),
-                rate_id: Set(line.rate_id),
-                carrier_fee_id: Set(line.carrier_fee_id),
-                international: Set(line.international),
-                ..Default::default()
-            })
+/// The columns a received message is inserted with, in the order of `message_values`: every
+/// column but the generated id and the invoice it is billed on later.
+const MESSAGE_COLUMNS: [&str; 36] = [
+    "message_id",
+    "customer_id",
+    "direction",
+    "kind",
+    "number_id",
+    "number_kind",
+    "source",
+    "destination",
+    "destination_country",
+    "carrier_id",
+    "status",
+    "reject_reason",
+    "error_code",
+    "data_coding",
+    "encoding",
+    "fragment_count",
+    "body",
+    "concat_ref",
+    "concat_total",
+    "concat_seq",
+    "registered_delivery",
+    "receipt_failure_only",
+    "priority",
+    "expires_at",
+    "connector",
+    "carrier_message_id",
+    "sent_at",
+    "charge_micros",
+    "currency",
+    "submitted_at",
+    "done_at",
+    "updated_at",
+    "use_case_id",
+    "subject",
+    // Filled in by the invoice run and the carrier, not on entry.
+    "invoice_id",
+    "id",
+];
+
+/// How many of `MESSAGE_COLUMNS` an insert sets (all but the last two).
+const MESSAGE_INSERTED: usize = MESSAGE_COLUMNS.len() - 2;
+
+/// The columns of a charge line, in the order of `charge_values`.
+const CHARGE_COLUMNS: [&str; 9] = [
+    "message_id",
+    "kind",
+    "quantity",
+    "unit_price_micros",
+    "amount_micros",
+    "rate_card_id",
+    "rate_id",
+    "carrier_fee_id",
+    "international",
+];
+
+/// A multi-row INSERT's text, built once per table, row count and backend: the writer's
+/// inserts are its hottest statements, and sea-query would build each one value by value.
+fn insert_sql(backend: DbBackend, table: &'static str, columns: &[&str], rows: usize) -> String {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Key = (bool, &'static str, usize);
+    static TEXTS: OnceLock<Mutex<HashMap<Key, String>>> = OnceLock::new();
+    let postgres = backend == DbBackend::Postgres;
+    let mut texts = TEXTS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    texts
+        .entry((postgres, table, rows))
+        .or_insert_with(|| {
+            use std::fmt::Write as _;
+            let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+            let mut n = 0;
+            for row in 0..rows {
+                sql.push_str(if row == 0 { "(" } else { ", (" });
+                for column in 0..columns.len() {
+                    n += 1;
+                    if column > 0 {
+                        sql.push_str(", ");
+                    }
+                    if postgres {
+                        let _ = write!(sql, "${n}");
+                    } else {
+                        sql.push('?');
+                    }
+                }
+                sql.push(')');
+            }
+            sql
         })
-        .collect::<Result<Vec<_>, DbErr>>()?;
+        .clone()
+}
+
+/// A received message's row values, in the order of `MESSAGE_COLUMNS`.
+fn message_values(message_id: &str, a: &Admitted, values: &mut Vec<Value>) -> Result<(), DbErr> {
     let done_at = (a.status == MessageStatus::Rejected).then_some(a.submitted_at);
-    let row = message::ActiveModel {
-        message_id: Set(message_id.to_owned()),
-        customer_id: Set(a.customer_id),
-        direction: Set(a.direction),
-        kind: Set(a.kind),
-        number_id: Set(Some(a.number_id)),
-        number_kind: Set(a.number_kind),
-        source: Set(a.source.clone()),
-        destination: Set(a.destination.clone()),
-        destination_country: Set(a.destination_country.clone()),
-        carrier_id: Set(a.carrier_id),
-        status: Set(a.status),
-        reject_reason: Set(a.reject_reason.clone()),
-        error_code: Set(None),
-        data_coding: Set(i16::from(a.data_coding.octet())),
-        encoding: Set(encoding_name(a.encoding).into()),
-        fragment_count: Set(i32::try_from(a.fragments).unwrap_or(i32::MAX)),
-        body: Set(Some(a.text.clone())),
-        concat_ref: Set(a.concat.map(|c| i32::from(c.reference))),
-        concat_total: Set(a.concat.map(|c| i16::from(c.total))),
-        concat_seq: Set(a.concat.map(|c| i16::from(c.seq))),
-        registered_delivery: Set(a.receipts != super::admission::ReceiptRequest::None),
-        receipt_failure_only: Set(a.receipts == super::admission::ReceiptRequest::OnFailure),
-        priority: Set(i16::from(a.priority)),
-        expires_at: Set(a.expires_at),
-        connector: Set(None),
-        carrier_message_id: Set(None),
-        sent_at: Set(None),
-        charge_micros: Set(micros(total(&a.charges))?),
-        currency: Set(a.currency.clone()),
-        submitted_at: Set(a.submitted_at),
-        done_at: Set(done_at),
-        updated_at: Set(a.submitted_at),
-        use_case_id: Set(a.use_case_id),
-        subject: Set(a.mms.as_ref().and_then(|m| m.subject.clone())),
-        ..Default::default()
-    };
-    Ok((row, charges))
+    let charge = to_micros(total(&a.charges)).map_err(|e| DbErr::Custom(format!("charge {e}")))?;
+    let none_text: Option<String> = None;
+    let none_time: Option<DateTime<Utc>> = None;
+    values.extend([
+        message_id.into(),
+        a.customer_id.into(),
+        a.direction.to_value().into(),
+        a.kind.to_value().into(),
+        Some(a.number_id).into(),
+        a.number_kind.to_value().into(),
+        a.source.as_str().into(),
+        a.destination.as_str().into(),
+        a.destination_country.clone().into(),
+        a.carrier_id.into(),
+        a.status.to_value().into(),
+        a.reject_reason.clone().into(),
+        Option::<i32>::None.into(),
+        i16::from(a.data_coding.octet()).into(),
+        encoding_name(a.encoding).into(),
+        i32::try_from(a.fragments).unwrap_or(i32::MAX).into(),
+        Some(a.text.clone()).into(),
+        a.concat.map(|c| i32::from(c.reference)).into(),
+        a.concat.map(|c| i16::from(c.total)).into(),
+        a.concat.map(|c| i16::from(c.seq)).into(),
+        (a.receipts != super::admission::ReceiptRequest::None).into(),
+        (a.receipts == super::admission::ReceiptRequest::OnFailure).into(),
+        i16::from(a.priority).into(),
+        a.expires_at.into(),
+        none_text.clone().into(),
+        none_text.into(),
+        none_time.into(),
+        charge.into(),
+        a.currency.as_str().into(),
+        a.submitted_at.into(),
+        done_at.into(),
+        a.submitted_at.into(),
+        a.use_case_id.into(),
+        a.mms.as_ref().and_then(|m| m.subject.clone()).into(),
+    ]);
+    Ok(())
+}
+
+/// A charge line's values, in the order of `CHARGE_COLUMNS`.
+fn charge_values(
+    message_id: &str,
+    line: &ChargeLine,
+    values: &mut Vec<Value>,
+) -> Result<(), DbErr> {
+    let micros = |d| to_micros(d).map_err(|e| DbErr::Custom(format!("charge {e}")));
+    values.extend([
+        message_id.into(),
+        charge_kind_name(line.kind).into(),
+        i32::try_from(line.quantity).unwrap_or(i32::MAX).into(),
+        micros(line.unit_price)?.into(),
+        micros(line.amount)?.into(),
+        line.rate_card_id.into(),
+        line.rate_id.into(),
+        line.carrier_fee_id.into(),
+        line.international.into(),
+    ]);
+    Ok(())
+}
+
+/// INSERTs of `width` values per row, sized as `statement_sized` sizes them.
+fn multi_row_inserts(
+    backend: DbBackend,
+    table: &'static str,
+    columns: &[&str],
+    values: Vec<Value>,
+    out: &mut Vec<Statement>,
+) {
+    let width = columns.len();
+    let rows = values.len() / width;
+    let mut values = values.into_iter();
+    let shapes: Vec<usize> = statement_sized(&vec![(); rows]).map(<[()]>::len).collect();
+    for shape in shapes {
+        out.push(Statement::from_sql_and_values(
+            backend,
+            insert_sql(backend, table, columns, shape),
+            values.by_ref().take(shape * width),
+        ));
+    }
 }
 
 /// One charge line of an admitted message, as the billing roll-up counts it.
@@ -414,8 +573,24 @@ pub fn encoding_name(encoding: super::fragments::Encoding) -> &'static str {
     }
 }
 
-/// Writes a batch in one transaction; returns, per write, whether it changed anything.
-async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>, DbErr> {
+/// A batch's inserts and ENROUTE updates as statements, built before its transaction opens,
+/// with what they add to analytics and the billing roll-up.
+struct Prepared {
+    now: DateTime<Utc>,
+    customers: Vec<i64>,
+    /// The messages, their charge lines and MMS parts, in that order.
+    inserts: Vec<Statement>,
+    /// ENROUTE, after the inserts and before the final statuses: a receipt in the same batch
+    /// must not be overwritten by ENROUTE.
+    sent: Vec<Statement>,
+    /// The receipts of messages rejected on entry.
+    receipts: Vec<receipt::ActiveModel>,
+    stats: StatsBatch,
+    billing: BillingBatch,
+}
+
+/// Builds a batch's inserts and ENROUTE updates (no database access).
+fn prepare(backend: DbBackend, writes: &[&Write]) -> Result<Prepared, DbErr> {
     let now = Utc::now();
     let mut messages = Vec::new();
     let mut charges = Vec::new();
@@ -430,7 +605,10 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
             receipt,
         } = write
         {
-            let (row, lines) = message_rows(message_id, admitted)?;
+            message_values(message_id, admitted, &mut messages)?;
+            for line in &admitted.charges {
+                charge_values(message_id, line, &mut charges)?;
+            }
             stats.received(
                 StatsKey::new(
                     admitted.submitted_at,
@@ -445,33 +623,24 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
             for line in &admitted.charges {
                 billing.add(charged_record(admitted, line)?);
             }
-            messages.push(row);
-            charges.extend(lines);
             parts.extend(part_rows(message_id, admitted));
             receipts.extend(receipt.iter().map(|r| receipt_row(r, now)));
         }
     }
-    let txn = db.begin().await?;
-    // Before the records: an issue of these customers waits for this batch, or it for the
-    // issue, so no record lands between an issue's two claims.
-    rollup::lock_shared(&txn, &billing.customers()).await?;
-    for chunk in statement_sized(&messages) {
-        message::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
-    for chunk in statement_sized(&charges) {
-        message_charge::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    let mut inserts = Vec::new();
+    let inserted = &MESSAGE_COLUMNS[..MESSAGE_INSERTED];
+    multi_row_inserts(backend, "messages", inserted, messages, &mut inserts);
+    multi_row_inserts(
+        backend,
+        "message_charges",
+        &CHARGE_COLUMNS,
+        charges,
+        &mut inserts,
+    );
     // One statement per part: a part may be hundreds of kilobytes.
     for part in parts {
-        message_part::Entity::insert(part)
-            .exec_without_returning(&txn)
-            .await?;
+        inserts.push(message_part::Entity::insert(part).build(backend));
     }
-    // Sent before final: a receipt in the same batch must not be overwritten by ENROUTE.
     let mut sent_by_connector: std::collections::HashMap<&str, Vec<(&str, &str)>> =
         std::collections::HashMap::new();
     for write in writes {
@@ -491,8 +660,9 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
                 .push((message_id.as_str(), carrier_message_id.as_str()));
         }
     }
-    for (connector, sent) in sent_by_connector {
-        for chunk in statement_sized(&sent) {
+    let mut sent = Vec::new();
+    for (connector, by_connector) in sent_by_connector {
+        for chunk in statement_sized(&by_connector) {
             let mut carrier_ids = sea_orm::sea_query::CaseStatement::new();
             for (message_id, carrier_message_id) in chunk {
                 carrier_ids = carrier_ids.case(
@@ -500,20 +670,54 @@ async fn commit(db: &DatabaseConnection, writes: &[&Write]) -> Result<Vec<bool>,
                     Expr::val(*carrier_message_id),
                 );
             }
-            message::Entity::update_many()
-                .col_expr(
-                    message::Column::Status,
-                    Expr::value(MessageStatus::Enroute.to_value()),
-                )
-                .col_expr(message::Column::Connector, Expr::value(connector))
-                .col_expr(message::Column::CarrierMessageId, carrier_ids.into())
-                .col_expr(message::Column::SentAt, Expr::value(now))
-                .col_expr(message::Column::UpdatedAt, Expr::value(now))
-                .filter(message::Column::MessageId.is_in(chunk.iter().map(|(id, _)| *id)))
-                .filter(message::Column::Status.eq(MessageStatus::Accepted.to_value()))
-                .exec(&txn)
-                .await?;
+            sent.push(
+                message::Entity::update_many()
+                    .col_expr(
+                        message::Column::Status,
+                        Expr::value(MessageStatus::Enroute.to_value()),
+                    )
+                    .col_expr(message::Column::Connector, Expr::value(connector))
+                    .col_expr(message::Column::CarrierMessageId, carrier_ids.into())
+                    .col_expr(message::Column::SentAt, Expr::value(now))
+                    .col_expr(message::Column::UpdatedAt, Expr::value(now))
+                    .filter(message::Column::MessageId.is_in(chunk.iter().map(|(id, _)| *id)))
+                    .filter(message::Column::Status.eq(MessageStatus::Accepted.to_value()))
+                    .build(backend),
+            );
         }
+    }
+    Ok(Prepared {
+        now,
+        customers: billing.customers(),
+        inserts,
+        sent,
+        receipts,
+        stats,
+        billing,
+    })
+}
+
+/// Writes a batch in one transaction; returns, per write, whether it changed anything.
+async fn commit(
+    db: &DatabaseConnection,
+    writes: &[&Write],
+    prepared: Prepared,
+) -> Result<Vec<bool>, DbErr> {
+    let Prepared {
+        now,
+        customers,
+        inserts,
+        sent,
+        mut receipts,
+        mut stats,
+        billing,
+    } = prepared;
+    let txn = db.begin().await?;
+    // Before the records: an issue of these customers waits for this batch, or it for the
+    // issue, so no record lands between an issue's two claims.
+    rollup::lock_shared(&txn, &customers).await?;
+    for statement in inserts.into_iter().chain(sent) {
+        txn.execute(statement).await?;
     }
     // Final statuses: one SELECT finds which messages are still open, then one UPDATE per
     // status moves them all (not one statement per message).
@@ -734,4 +938,56 @@ pub async fn pending_receipts(
         select = select.filter(receipt::Column::CreatedAt.lt(before));
     }
     select.order_by_asc(receipt::Column::Id).all(db).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::entities::message_charge;
+    use sea_orm::{Iden, Iterable};
+
+    fn names<C: Iterable + Iden>() -> Vec<String> {
+        let mut names: Vec<String> = C::iter().map(|c| Iden::to_string(&c)).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_direct_inserts_name_every_column_of_their_tables() {
+        let mut messages: Vec<String> = MESSAGE_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+        messages.sort();
+        assert_eq!(messages, names::<message::Column>());
+        let mut charges: Vec<String> = CHARGE_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+        charges.push("id".into());
+        charges.sort();
+        assert_eq!(charges, names::<message_charge::Column>());
+    }
+
+    #[test]
+    fn an_insert_has_one_placeholder_per_value() {
+        let sqlite = insert_sql(DbBackend::Sqlite, "message_charges", &CHARGE_COLUMNS, 2);
+        assert_eq!(sqlite.matches('?').count(), 18);
+        assert!(sqlite.starts_with("INSERT INTO message_charges (message_id, kind,"));
+        let postgres = insert_sql(DbBackend::Postgres, "message_charges", &CHARGE_COLUMNS, 2);
+        assert!(postgres.ends_with("($10, $11, $12, $13, $14, $15, $16, $17, $18)"));
+        let mut statements = Vec::new();
+        let values: Vec<Value> = (0..9 * 3).map(|i| Value::from(i as i64)).collect();
+        multi_row_inserts(
+            DbBackend::Sqlite,
+            "message_charges",
+            &CHARGE_COLUMNS,
+            values,
+            &mut statements,
+        );
+        // Three rows: an INSERT of two, then one of one, with their values in order.
+        let counts: Vec<usize> = statements
+            .iter()
+            .map(|s| s.values.as_ref().map_or(0, |v| v.0.len()))
+            .collect();
+        assert_eq!(counts, [18, 9]);
+        assert_eq!(
+            statements[1].values.as_ref().unwrap().0[0],
+            Value::from(18i64)
+        );
+    }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use futures_util::stream::FuturesUnordered;
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
@@ -32,7 +32,9 @@ enum Frame {
 
 /// Reads length-delimited frames; a length below the header size cannot be resynchronised,
 /// so it ends the connection.
-async fn read_frames(mut reader: OwnedReadHalf, max_len: u32, frames: mpsc::Sender<Frame>) {
+async fn read_frames(reader: OwnedReadHalf, max_len: u32, frames: mpsc::Sender<Frame>) {
+    // Buffered: a window of PDUs arrives in a few reads, not three reads per PDU.
+    let mut reader = tokio::io::BufReader::with_capacity(64 * 1024, reader);
     loop {
         let mut length = [0u8; 4];
         if reader.read_exact(&mut length).await.is_err() {
@@ -157,6 +159,11 @@ pub async fn serve(
             }
             Some(outcome) = in_flight.next() => {
                 session.finish_submit(outcome).await;
+                // A group commit answers many submits at once: take every one that is ready,
+                // so they leave in one write.
+                while let Some(Some(outcome)) = in_flight.next().now_or_never() {
+                    session.finish_submit(outcome).await;
+                }
             }
             Some(command) = commands.recv() => session.on_command(command),
             _ = ticker.tick() => {
