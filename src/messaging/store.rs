@@ -352,8 +352,8 @@ fn part_rows(message_id: &str, a: &Admitted) -> Vec<message_part::ActiveModel> {
         .collect()
 }
 
-/// The columns a received message is inserted with, in the order of `message_values`: every
-/// column but the generated id and the invoice it is billed on later.
+/// Every column of `messages`, those a received message is inserted with first, in the order
+/// of `message_values`; the test below holds the list to the entity.
 const MESSAGE_COLUMNS: [&str; 36] = [
     "message_id",
     "customer_id",
@@ -389,7 +389,7 @@ const MESSAGE_COLUMNS: [&str; 36] = [
     "updated_at",
     "use_case_id",
     "subject",
-    // Filled in by the invoice run and the carrier, not on entry.
+    // Not set on entry: the invoice run fills the first, the database generates the second.
     "invoice_id",
     "id",
 ];
