@@ -36,12 +36,12 @@ fn frame(id: u32, seq: u32, body: &[u8]) -> Vec<u8> {
     f
 }
 
-fn submit_body(text: &str) -> Vec<u8> {
+fn submit_body(text: &str, destination: &str) -> Vec<u8> {
     let mut b = c("");
     b.extend([1, 1]);
     b.extend(c("12065550100"));
     b.extend([1, 1]);
-    b.extend(c("14255550123"));
+    b.extend(c(destination));
     b.extend([0, 0, 0]);
     b.extend(c(""));
     b.extend(c(""));
@@ -59,6 +59,9 @@ async fn read_pdu(stream: &mut TcpStream) -> std::io::Result<(u32, u32, u32)> {
     stream.read_exact(&mut body).await?;
     Ok((word(4), word(8), word(12)))
 }
+
+/// Numbers the binds so that each sends to its own subscribers.
+static BIND_SERIAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// One bind: keeps `window` submits outstanding until `count` are answered; returns
 /// (accepted, latencies).
@@ -80,7 +83,19 @@ async fn run_bind(
         .expect("bind");
     let (_, status, _) = read_pdu(&mut stream).await.expect("bind_resp");
     assert_eq!(status, 0, "bind refused");
-    let body = submit_body("Your code is 482913. It expires in 10 minutes.");
+    let text = "Your code is 482913. It expires in 10 minutes.";
+    // Each message to its own subscriber, as one-time codes go: nothing per destination can
+    // be remembered from one message to the next.
+    let distinct = std::env::var("DESTINATIONS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(usize::MAX)
+        .max(1);
+    let first = BIND_SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed) * 1_000_000;
+    let destination = move |i: usize| {
+        // +1 425 2xx xxxx: valid US numbers, a different one per message.
+        format!("1425{:07}", 2_000_000 + (first + i % distinct) % 8_000_000)
+    };
     let (mut read, mut write) = stream.into_split();
     let sent_at = std::sync::Arc::new(std::sync::Mutex::new(HashMap::<u32, Instant>::new()));
     let permits = std::sync::Arc::new(tokio::sync::Semaphore::new(window));
@@ -93,7 +108,7 @@ async fn run_bind(
                 let seq = i as u32 + 2;
                 sent_at.lock().unwrap().insert(seq, Instant::now());
                 write
-                    .write_all(&frame(0x04, seq, &body))
+                    .write_all(&frame(0x04, seq, &submit_body(text, &destination(i))))
                     .await
                     .expect("submit");
             }

@@ -21,6 +21,7 @@ mod m20261201_000013_billing_daily;
 mod m20261201_000014_jobs_alerts;
 mod m20261201_000015_send_batches;
 mod m20261201_000016_api_key_email;
+mod m20261201_000017_open_messages_index;
 
 pub use m20261201_000013_billing_daily::billing_daily_backfill;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_jobs_alerts::Migration),
             Box::new(m20261201_000015_send_batches::Migration),
             Box::new(m20261201_000016_api_key_email::Migration),
+            Box::new(m20261201_000017_open_messages_index::Migration),
         ]
     }
 }

@@ -74,6 +74,8 @@ impl Gateway {
     /// the connector that sent them. Returns how many were queued.
     pub async fn recover_outbound(&self) -> Result<usize, sea_orm::DbErr> {
         let accepted = message::Entity::find()
+            // Open messages only: what the partial index `idx_messages_open` holds.
+            .filter(message::Column::DoneAt.is_null())
             .filter(message::Column::Status.eq(MessageStatus::Accepted))
             .filter(message::Column::Direction.eq(Direction::Mt))
             .order_by_asc(message::Column::Id)
@@ -90,6 +92,7 @@ impl Gateway {
         }
         for lane in self.router.lanes() {
             let enroute = message::Entity::find()
+                .filter(message::Column::DoneAt.is_null())
                 .filter(message::Column::Status.eq(MessageStatus::Enroute))
                 .filter(message::Column::Connector.eq(lane.connector.name()))
                 .all(&self.db)

@@ -219,8 +219,13 @@ async fn execute_batches(
     mut prepared: mpsc::Receiver<Built>,
     metrics: Metrics,
 ) {
+    let mut statistics = Statistics::new(db.get_database_backend());
     while let Some((mut batch, built)) = prepared.recv().await {
         let started = Instant::now();
+        let inserted = batch
+            .iter()
+            .filter(|(w, _)| matches!(w, Write::Insert { .. }))
+            .count();
         let outcome = match built {
             Ok(built) => {
                 let writes: Vec<&Write> = batch.iter().map(|(w, _)| w).collect();
@@ -237,6 +242,7 @@ async fn execute_batches(
                 for ((_, done), changed) in batch.drain(..).zip(changed) {
                     let _ = done.send(Ok(changed));
                 }
+                statistics.inserted(&db, inserted);
             }
             Err(e) => {
                 tracing::error!(error = %e, batch = batch.len(), "group commit failed");
@@ -246,6 +252,54 @@ async fn execute_batches(
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
         }
+    }
+}
+
+/// Keeps PostgreSQL's planner statistics for the tables the writer grows from going stale.
+///
+/// PostgreSQL plans a prepared statement once per connection and keeps the plan until the
+/// table's statistics change. A table never analysed keeps the plans made while it was empty
+/// (a sequential scan), so each ENROUTE update read the whole table and the time per commit
+/// grew with it: 4,000 submits/s over 100,000 messages, 7,100/s once analysed. Autovacuum
+/// normally analyses; where it is off, or lags behind a fast-growing table, the writer asks
+/// for an ANALYZE each time it has doubled the rows it wrote (1,000, 2,000, 4,000, ...), on
+/// another connection so that commits go on meanwhile. Rare once the tables are large.
+struct Statistics {
+    postgres: bool,
+    written: usize,
+    next: usize,
+    running: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Statistics {
+    const FIRST: usize = 1_000;
+
+    fn new(backend: DbBackend) -> Self {
+        Self {
+            postgres: backend == DbBackend::Postgres,
+            written: 0,
+            next: Self::FIRST,
+            running: Default::default(),
+        }
+    }
+
+    fn inserted(&mut self, db: &DatabaseConnection, messages: usize) {
+        use std::sync::atomic::Ordering;
+        self.written += messages;
+        if !self.postgres || self.written < self.next || self.running.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.next = self.written.saturating_mul(2);
+        let (db, running) = (db.clone(), self.running.clone());
+        tokio::spawn(async move {
+            if let Err(e) = db
+                .execute_unprepared("ANALYZE messages, message_charges, receipts")
+                .await
+            {
+                tracing::warn!(error = %e, "cannot refresh the message tables' statistics");
+            }
+            running.store(false, Ordering::Release);
+        });
     }
 }
 
@@ -446,6 +500,30 @@ fn insert_sql(backend: DbBackend, table: &'static str, columns: &[&str], rows: u
             sql
         })
         .clone()
+}
+
+/// ENROUTE for the messages a connector sent, each with the carrier's id, given as one JSON
+/// array of pairs and joined to the table (only those still ACCEPTED: a receipt that overtook
+/// the write has finished its message). One statement per batch and connector, however many
+/// messages: the earlier form, an IN list with a CASE of one branch per message, cost
+/// PostgreSQL about 2 ms to plan for every 64 messages.
+fn enroute_sql(backend: DbBackend) -> &'static str {
+    match backend {
+        DbBackend::Postgres => {
+            "UPDATE messages SET status = $1, connector = $2, \
+             carrier_message_id = sent.carrier_message_id, sent_at = $3, updated_at = $4 \
+             FROM (SELECT e ->> 0 AS message_id, e ->> 1 AS carrier_message_id \
+                   FROM json_array_elements($5::json) AS e) AS sent \
+             WHERE messages.message_id = sent.message_id AND messages.status = $6"
+        }
+        _ => {
+            "UPDATE messages SET status = ?, connector = ?, \
+             carrier_message_id = sent.carrier_message_id, sent_at = ?, updated_at = ? \
+             FROM (SELECT value ->> 0 AS message_id, value ->> 1 AS carrier_message_id \
+                   FROM json_each(?)) AS sent \
+             WHERE messages.message_id = sent.message_id AND messages.status = ?"
+        }
+    }
 }
 
 /// A received message's row values, in the order of `MESSAGE_COLUMNS`.
@@ -662,29 +740,21 @@ fn prepare(backend: DbBackend, writes: &[&Write]) -> Result<Prepared, DbErr> {
     }
     let mut sent = Vec::new();
     for (connector, by_connector) in sent_by_connector {
-        for chunk in statement_sized(&by_connector) {
-            let mut carrier_ids = sea_orm::sea_query::CaseStatement::new();
-            for (message_id, carrier_message_id) in chunk {
-                carrier_ids = carrier_ids.case(
-                    Expr::col(message::Column::MessageId).eq(*message_id),
-                    Expr::val(*carrier_message_id),
-                );
-            }
-            sent.push(
-                message::Entity::update_many()
-                    .col_expr(
-                        message::Column::Status,
-                        Expr::value(MessageStatus::Enroute.to_value()),
-                    )
-                    .col_expr(message::Column::Connector, Expr::value(connector))
-                    .col_expr(message::Column::CarrierMessageId, carrier_ids.into())
-                    .col_expr(message::Column::SentAt, Expr::value(now))
-                    .col_expr(message::Column::UpdatedAt, Expr::value(now))
-                    .filter(message::Column::MessageId.is_in(chunk.iter().map(|(id, _)| *id)))
-                    .filter(message::Column::Status.eq(MessageStatus::Accepted.to_value()))
-                    .build(backend),
-            );
-        }
+        // [[message_id, carrier_message_id], …]: one parameter, however many messages.
+        let pairs = serde_json::to_string(&by_connector)
+            .map_err(|e| DbErr::Custom(format!("carrier ids: {e}")))?;
+        sent.push(Statement::from_sql_and_values(
+            backend,
+            enroute_sql(backend),
+            [
+                MessageStatus::Enroute.to_value().into(),
+                connector.into(),
+                now.into(),
+                now.into(),
+                pairs.into(),
+                MessageStatus::Accepted.to_value().into(),
+            ],
+        ));
     }
     Ok(Prepared {
         now,

@@ -1104,3 +1104,54 @@ async fn submits_beyond_the_window_are_refused(backend: Backend) {
     assert_eq!(stored as usize, accepted);
     app.stop().await;
 }
+
+/// PostgreSQL only: its planner keeps a prepared statement's plan until the table's statistics
+/// change, so the writer refreshes them as it grows the tables (a manual ANALYZE, which is
+/// `last_analyze`; autovacuum's own would be `last_autoanalyze`).
+#[tokio::test]
+async fn the_writer_keeps_the_message_tables_statistics_current_on_postgres() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let Some(app) = demo_app(Backend::Postgres, 600_000).await else {
+        return;
+    };
+    let analysed = || async {
+        app.db
+            .query_one(Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                "SELECT count(*) AS n FROM pg_stat_user_tables \
+                 WHERE relname IN ('messages', 'message_charges', 'receipts') \
+                 AND last_analyze IS NOT NULL",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+    };
+    assert_eq!(
+        analysed().await,
+        0,
+        "a fresh database has no statistics yet"
+    );
+    let mut esme = Esme::connect(&app).await;
+    assert_eq!(esme.bind(BIND_TRANSMITTER, "demo", "demopass").await, 0);
+    let body = submit_body("12065550100", "14255550123", 0, 0, 0, &gsm("stats"), &[]);
+    for _ in 0..25 {
+        for _ in 0..50 {
+            esme.send(SUBMIT_SM, &body).await;
+        }
+        for _ in 0..50 {
+            assert_eq!(esme.read().await.status, 0);
+        }
+    }
+    let mut tables = 0;
+    for _ in 0..100 {
+        tables = analysed().await;
+        if tables == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(tables, 3, "the tables were analysed after 1,250 messages");
+    app.stop().await;
+}
