@@ -60,6 +60,15 @@ mod plans {
     use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
     use regex::{Regex, RegexBuilder};
 
+    /// A metadata pattern compiled as the crate reads it (whitespace ignored), anchored at the
+    /// start: the crate accepts a match only at offset 0.
+    fn anchored(pattern: &str) -> Option<Regex> {
+        RegexBuilder::new(&format!("^(?:{pattern})"))
+            .ignore_whitespace(true)
+            .build()
+            .ok()
+    }
+
     /// A national-number pattern and the lengths it allows.
     struct Pattern {
         lengths: Vec<u16>,
@@ -68,14 +77,9 @@ mod plans {
 
     impl Pattern {
         fn new(d: &Descriptor) -> Option<Self> {
-            // Anchored at the start, as the crate accepts a match only at offset 0.
-            let regex = RegexBuilder::new(&format!("^(?:{})", d.national_number().as_str()))
-                .ignore_whitespace(true)
-                .build()
-                .ok()?;
             Some(Self {
                 lengths: d.possible_length().to_vec(),
-                regex,
+                regex: anchored(d.national_number().as_str())?,
             })
         }
 
@@ -112,12 +116,7 @@ mod plans {
             ];
             Self {
                 id: meta.id(),
-                leading_digits: meta.leading_digits().and_then(|r| {
-                    RegexBuilder::new(&format!("^(?:{})", r.as_str()))
-                        .ignore_whitespace(true)
-                        .build()
-                        .ok()
-                }),
+                leading_digits: meta.leading_digits().and_then(|r| anchored(r.as_str())),
                 general: Pattern::new(d.general()),
                 types: types
                     .into_iter()
