@@ -38,13 +38,14 @@ pub struct NotAPhoneNumber;
 pub fn parse_e164(input: &str) -> Result<E164, NotAPhoneNumber> {
     let number = phonenumber::parse(Some(Id::US), input.trim()).map_err(|_| NotAPhoneNumber)?;
     let national = number.national().to_string();
-    let country = match plans::plan_for(number.code().value(), &national) {
+    let country = match plans::source_for(number.code().value(), &national) {
         // A region the crate does not name is not valid for it either.
-        Some(plan) if plan.is_valid(&national) => Some(plan.country().ok_or(NotAPhoneNumber)?),
-        Some(_) => return Err(NotAPhoneNumber),
+        plans::Source::Region(plan) if plan.is_valid(&national) => {
+            Some(plan.country().ok_or(NotAPhoneNumber)?)
+        }
         // A non-geographic code (satellite, global services): the crate's own path.
-        None if number.is_valid() => None,
-        None => return Err(NotAPhoneNumber),
+        plans::Source::NonGeographic if number.is_valid() => None,
+        _ => return Err(NotAPhoneNumber),
     };
     Ok(E164 {
         e164: number.format().mode(phonenumber::Mode::E164).to_string(),
@@ -156,31 +157,37 @@ mod plans {
         Some(plan)
     }
 
-    /// The region a national number of a calling code belongs to (the crate's `source_for`):
-    /// the only region of its code, else the first whose leading digits match, else the first
-    /// (without leading digits) under whose plan it is valid. None for a non-geographic code.
-    pub fn plan_for(code: u16, national: &str) -> Option<Arc<Plan>> {
-        let regions = DATABASE.region(&code)?;
+    /// Where a national number of a calling code belongs.
+    pub enum Source {
+        Region(Arc<Plan>),
+        /// A code of no country ("001"), left to the crate.
+        NonGeographic,
+        /// An unknown code, or no region of the code claims the number: not valid.
+        Unclaimed,
+    }
+
+    /// The crate's `source_for`: the only region of the code, else the first whose leading
+    /// digits match, else the first (without leading digits) under whose plan it is valid.
+    pub fn source_for(code: u16, national: &str) -> Source {
+        let Some(regions) = DATABASE.region(&code) else {
+            return Source::Unclaimed;
+        };
         if let [only] = regions.as_slice() {
-            return if *only == "001" { None } else { compiled(only) };
+            if *only == "001" {
+                return Source::NonGeographic;
+            }
+            return compiled(only).map_or(Source::Unclaimed, Source::Region);
         }
-        for region in regions {
-            let plan = compiled(region)?;
+        for plan in regions.into_iter().filter_map(compiled) {
             let belongs = match &plan.leading_digits {
                 Some(leading) => leading.is_match(national),
                 None => plan.is_valid(national),
             };
             if belongs {
-                return Some(plan);
+                return Source::Region(plan);
             }
         }
-        // Nothing claims it: not a valid number of this code.
-        Some(Arc::new(Plan {
-            id: "",
-            leading_digits: None,
-            general: None,
-            types: Vec::new(),
-        }))
+        Source::Unclaimed
     }
 }
 
