@@ -54,8 +54,12 @@ impl App {
         let snapshot = Snapshot::load(&db, &settings.throttle, &settings.compliance, &settings.mms)
             .await
             .context("loading the admission snapshot")?;
-        let (writer, writer_task) =
-            MessageWriter::start(db.clone(), settings.smpp.write_batch_max, metrics.clone());
+        let (writer, writer_task) = MessageWriter::start(
+            db.clone(),
+            settings.smpp.write_batch_max,
+            settings.smpp.write_lanes,
+            metrics.clone(),
+        );
         let (carrier_events, events) = mpsc::channel(4096);
         let mut connectors: Vec<Arc<dyn Connector>> = vec![Simulator::new(
             settings.carriers.simulator.clone(),

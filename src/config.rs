@@ -112,6 +112,9 @@ pub struct SmppSettings {
     pub cache_refresh_ms: u64,
     /// Most messages one group commit writes.
     pub write_batch_max: usize,
+    /// Group commits in flight at once on PostgreSQL, each on its own connection (SQLite has
+    /// one writer, so there it is always 1).
+    pub write_lanes: usize,
     /// Unacknowledged receipts are sent again after this long.
     pub receipt_retry_secs: u64,
 }
@@ -125,6 +128,7 @@ impl Default for SmppSettings {
             max_pdu_len: 70_000,
             cache_refresh_ms: 500,
             write_batch_max: 1_000,
+            write_lanes: 3,
             receipt_retry_secs: 30,
         }
     }

@@ -1,8 +1,11 @@
 //! The message store and its group-commit writer. Sessions hand their writes to one writer
 //! task, which takes whatever is ready from all of them and commits it in one transaction
 //! (multi-row inserts), then answers each. A submit_sm_resp is sent only after that answer:
-//! nothing acknowledged is ever lost, and a window of many messages costs one commit.
+//! nothing acknowledged is ever lost, and a window of many messages costs one commit. On
+//! PostgreSQL several such transactions are in flight at once (lanes), because one commit
+//! leaves the server waiting on round trips.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -147,13 +150,20 @@ pub struct MessageWriter {
 
 impl MessageWriter {
     /// Starts the writer task; it stops once every handle is dropped and its queue is empty.
+    /// On PostgreSQL it keeps up to `lanes` group commits in flight, each on its own
+    /// connection; SQLite has one writer, so there batches commit one after another.
     pub fn start(
         db: DatabaseConnection,
         batch_max: usize,
+        lanes: usize,
         metrics: Metrics,
     ) -> (Self, tokio::task::JoinHandle<()>) {
+        let lanes = match db.get_database_backend() {
+            DbBackend::Postgres => lanes.max(1),
+            _ => 1,
+        };
         let (jobs, queue) = mpsc::channel::<Job>(batch_max.max(1) * 4);
-        let task = tokio::spawn(run(db, queue, batch_max.max(1), metrics));
+        let task = tokio::spawn(run(db, queue, batch_max.max(1), lanes, metrics));
         (Self { jobs }, task)
     }
 
@@ -174,16 +184,28 @@ async fn run(
     db: DatabaseConnection,
     mut queue: mpsc::Receiver<Job>,
     batch_max: usize,
+    lanes: usize,
     metrics: Metrics,
 ) {
     let backend = db.get_database_backend();
-    // One prepared batch waits while the one before it commits: the statements of the next
-    // batch are built on this task while the database works on the current one.
+    // One prepared batch waits while the lanes commit the ones before it: the statements of
+    // the next batch are built on this task while the database works.
     let (ready, prepared) = mpsc::channel::<Built>(1);
-    let executor = tokio::spawn(execute_batches(db, prepared, metrics));
+    let prepared = Arc::new(tokio::sync::Mutex::new(prepared));
+    let statistics = Arc::new(std::sync::Mutex::new(Statistics::new(backend)));
+    let executors: Vec<_> = (0..lanes)
+        .map(|_| {
+            tokio::spawn(execute_batches(
+                db.clone(),
+                prepared.clone(),
+                statistics.clone(),
+                metrics.clone(),
+            ))
+        })
+        .collect();
     loop {
-        // The slot first, then the batch: a batch is gathered as the one before it starts to
-        // commit, so it holds everything that arrived meanwhile.
+        // The slot first, then the batch: a batch is gathered as a lane takes the one before
+        // it, so it holds everything that arrived meanwhile.
         let Ok(slot) = ready.reserve().await else {
             break;
         };
@@ -205,22 +227,28 @@ async fn run(
         slot.send((batch, built));
     }
     drop(ready);
-    let _ = executor.await;
+    for executor in executors {
+        let _ = executor.await;
+    }
 }
 
 /// A gathered batch and its statements.
 type Built = (Vec<Job>, Result<Prepared, DbErr>);
 
-/// Commits the prepared batches one after another and answers each write. One at a time on
-/// PostgreSQL too: every batch adds to the same roll-up rows, so concurrent batches would only
-/// queue on those rows' locks (measured: slower than one at a time).
+/// One lane: commits the prepared batches it takes, one after another, and answers each
+/// write. Lanes in flight at once only meet on the roll-up rows every batch adds to; those
+/// upserts come last in each transaction, so a lane holds their locks only while it commits.
 async fn execute_batches(
     db: DatabaseConnection,
-    mut prepared: mpsc::Receiver<Built>,
+    prepared: Arc<tokio::sync::Mutex<mpsc::Receiver<Built>>>,
+    statistics: Arc<std::sync::Mutex<Statistics>>,
     metrics: Metrics,
 ) {
-    let mut statistics = Statistics::new(db.get_database_backend());
-    while let Some((mut batch, built)) = prepared.recv().await {
+    loop {
+        let next = prepared.lock().await.recv().await;
+        let Some((mut batch, built)) = next else {
+            break;
+        };
         let started = Instant::now();
         let inserted = batch
             .iter()
@@ -229,7 +257,7 @@ async fn execute_batches(
         let outcome = match built {
             Ok(built) => {
                 let writes: Vec<&Write> = batch.iter().map(|(w, _)| w).collect();
-                commit(&db, &writes, built).await
+                commit_retrying(&db, &writes, built).await
             }
             Err(e) => Err(e),
         };
@@ -242,7 +270,10 @@ async fn execute_batches(
                 for ((_, done), changed) in batch.drain(..).zip(changed) {
                     let _ = done.send(Ok(changed));
                 }
-                statistics.inserted(&db, inserted);
+                statistics
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .inserted(&db, inserted);
             }
             Err(e) => {
                 tracing::error!(error = %e, batch = batch.len(), "group commit failed");
@@ -253,6 +284,42 @@ async fn execute_batches(
             }
         }
     }
+}
+
+/// Attempts a batch gets when it loses a deadlock or a serialization conflict to another
+/// lane (two lanes finishing the same message, say): only contention, so it is retried.
+const ATTEMPTS: usize = 3;
+
+/// Commits a batch, building it again from its writes after a lost conflict.
+async fn commit_retrying(
+    db: &DatabaseConnection,
+    writes: &[&Write],
+    mut built: Prepared,
+) -> Result<Vec<bool>, DbErr> {
+    let mut attempt = 1;
+    loop {
+        match commit(db, writes, built).await {
+            Err(e) if attempt < ATTEMPTS && lost_a_conflict(&e) => {
+                tracing::warn!(error = %e, attempt, "group commit lost a conflict; retrying");
+                attempt += 1;
+                built = prepare(db.get_database_backend(), writes)?;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+/// PostgreSQL's "deadlock detected" and "could not serialize": the transaction was rolled
+/// back for what another one did, and may simply run again.
+fn lost_a_conflict(e: &DbErr) -> bool {
+    use sea_orm::{sqlx, RuntimeErr};
+    let (DbErr::Conn(RuntimeErr::SqlxError(sqlx::Error::Database(db)))
+    | DbErr::Exec(RuntimeErr::SqlxError(sqlx::Error::Database(db)))
+    | DbErr::Query(RuntimeErr::SqlxError(sqlx::Error::Database(db)))) = e
+    else {
+        return false;
+    };
+    matches!(db.code().as_deref(), Some("40P01" | "40001"))
 }
 
 /// Keeps PostgreSQL's planner statistics for the tables the writer grows from going stale.
@@ -802,7 +869,7 @@ async fn commit(
     let mut open: std::collections::HashMap<String, (StatsKey, DateTime<Utc>)> =
         std::collections::HashMap::new();
     for chunk in finishing.chunks(ROWS_PER_INSERT) {
-        let rows = message::Entity::find()
+        let select = message::Entity::find()
             .select_only()
             .columns([
                 message::Column::MessageId,
@@ -816,7 +883,15 @@ async fn commit(
             .filter(message::Column::Status.is_in([
                 MessageStatus::Accepted.to_value(),
                 MessageStatus::Enroute.to_value(),
-            ]))
+            ]));
+        // On PostgreSQL the rows stay locked to the commit: a lane finishing the same message
+        // meanwhile waits, then finds it final, so a message is finished (and receipted) once.
+        let select = if txn.get_database_backend() == DbBackend::Postgres {
+            select.lock_exclusive()
+        } else {
+            select
+        };
+        let rows = select
             .into_tuple::<(
                 String,
                 i64,

@@ -1155,3 +1155,97 @@ async fn the_writer_keeps_the_message_tables_statistics_current_on_postgres() {
     assert_eq!(tables, 3, "the tables were analysed after 1,250 messages");
     app.stop().await;
 }
+
+/// PostgreSQL only, where the writer keeps several group commits in flight: final statuses
+/// for one message racing on different lanes finish it once, with one receipt.
+#[tokio::test]
+async fn racing_final_statuses_finish_a_message_once_on_postgres() {
+    use backoffice::db::entities::receipt;
+    use backoffice::messaging::status::MessageStatus;
+    use backoffice::messaging::store::{Delivery, DeliveryBody, MessageWriter, Write};
+    use backoffice::metrics::Metrics;
+    let Some(app) = demo_app(Backend::Postgres, 600_000).await else {
+        return;
+    };
+    let mut esme = Esme::connect(&app).await;
+    assert_eq!(esme.bind(BIND_TRANSMITTER, "demo", "demopass").await, 0);
+    let body = submit_body("12065550100", "14255550123", 0, 0, 0, &gsm("race"), &[]);
+    let mut messages = Vec::new();
+    for _ in 0..8 {
+        let (status, message_id) = esme.submit(&body).await;
+        assert_eq!(status, 0);
+        messages.push(message_id);
+    }
+    for message_id in &messages {
+        wait_for_status(&app, message_id, "ENROUTE").await;
+    }
+    let customer_id = message::Entity::find()
+        .filter(message::Column::MessageId.eq(messages[0].as_str()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .customer_id;
+    let (writer, task) = MessageWriter::start(app.db.clone(), 1_000, 4, Metrics::new().unwrap());
+    // Ten final statuses for each message, a few yields apart: the lanes take batches of
+    // their own and have them in flight at once.
+    let mut finishes = Vec::new();
+    for round in 0..10 {
+        for message_id in &messages {
+            let (writer, message_id) = (writer.clone(), message_id.clone());
+            let status = if round % 2 == 0 {
+                MessageStatus::Delivered
+            } else {
+                MessageStatus::Undeliverable
+            };
+            let write = Write::Finish {
+                message_id: message_id.clone(),
+                status,
+                error_code: None,
+                done_at: chrono::Utc::now(),
+                receipt: Some(Delivery {
+                    message_id: message_id.clone(),
+                    customer_id,
+                    source: "+14255550123".into(),
+                    destination: "+12065550100".into(),
+                    body: DeliveryBody::Receipt {
+                        text: format!("round {round}"),
+                        message_state: 2,
+                    },
+                }),
+            };
+            finishes.push(tokio::spawn(async move {
+                (message_id, writer.write(write).await)
+            }));
+            for _ in 0..3 {
+                tokio::task::yield_now().await;
+            }
+        }
+    }
+    let mut finished = std::collections::HashMap::<String, usize>::new();
+    for finish in finishes {
+        let (message_id, outcome) = finish.await.unwrap();
+        if outcome.expect("every write is committed") {
+            *finished.entry(message_id).or_default() += 1;
+        }
+    }
+    drop(writer);
+    task.await.unwrap();
+    for message_id in &messages {
+        assert_eq!(
+            finished.get(message_id),
+            Some(&1),
+            "exactly one final status changed {message_id}"
+        );
+        let receipts = receipt::Entity::find()
+            .filter(receipt::Column::MessageId.eq(message_id.as_str()))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(
+            receipts, 1,
+            "one receipt for {message_id}'s one final status"
+        );
+    }
+    app.stop().await;
+}
