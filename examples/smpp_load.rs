@@ -8,6 +8,7 @@
 //! cargo run --release --example smpp_load -- 4 64 100000 postgres://postgres@127.0.0.1:5432/bench
 //! SIM_DELAY_MS=600000 cargo run --release --example smpp_load   # submits only, no final statuses
 //! PURGE=1000000 cargo run --release --example smpp_load -- 4 64 200000   # during a retention purge
+//! WRITE_LANES=1 cargo run --release --example smpp_load -- 4 64 200000 postgres://…   # one commit at a time
 //! ```
 //!
 //! With `PURGE=N`, N messages whose content passed its retention are loaded first, and the
@@ -192,6 +193,13 @@ async fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000);
+    // WRITE_LANES tries another number of group commits in flight (PostgreSQL).
+    if let Some(lanes) = std::env::var("WRITE_LANES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        settings.smpp.write_lanes = lanes;
+    }
     settings.database.url = args.get(3).cloned().unwrap_or_else(|| {
         format!(
             "sqlite://{}?mode=rwc",
