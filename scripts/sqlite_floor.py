@@ -2,15 +2,15 @@
 """SQLite's own ceiling for the gateway's writes, with nothing else running.
 
 Replays, from one thread, what the message writer commits for each batch of 85 submits:
-the messages' rows and charge lines (multi-row INSERTs in the writer's shapes), the ENROUTE
-update of the previous batch (one JSON-joined UPDATE), the delivery roll-up upsert, and a
+the messages' rows and charge lines (multi-row INSERTs in the writer's shapes), the handoffs
+(ENROUTE) of the previous batch (one JSON-fed INSERT), the delivery roll-up upsert, and a
 commit with synchronous=FULL in WAL mode. The schema is taken from a database the service
 created, so it is the real one with its indexes:
 
     SIM_DELAY_MS=600000 target/release/examples/smpp_load 4 64 20000 "sqlite:///tmp/x.db?mode=rwc"
     python3 scripts/sqlite_floor.py /tmp/x.db [all|noup|bare] [BATCHES]
 
-`noup` leaves out the ENROUTE update; `bare` writes only the message rows.
+`noup` leaves out the handoffs; `bare` writes only the message rows.
 """
 import json
 import os
@@ -38,7 +38,7 @@ COLUMNS = (
     "message_id, customer_id, direction, kind, number_id, number_kind, source, destination, "
     "destination_country, carrier_id, status, reject_reason, error_code, data_coding, encoding, "
     "fragment_count, body, concat_ref, concat_total, concat_seq, registered_delivery, "
-    "receipt_failure_only, priority, expires_at, connector, carrier_message_id, sent_at, "
+    "receipt_failure_only, priority, expires_at, "
     "charge_micros, currency, submitted_at, done_at, updated_at, use_case_id, subject"
 ).split(", ")
 CHARGES = (
@@ -60,7 +60,7 @@ def row(i):
     return ["floor%017d" % i, 1, "mt", "sms", 1, "long_code", "+12065550100",
             "+1425%07d" % (2000000 + i), "US", None, "accepted", None, None, 0, "gsm7", 1,
             "Your code is 482913. It expires in 10 minutes.", None, None, None, 0, 0, 0, now,
-            None, None, None, 6320, "USD", now, None, now, None, None]
+            6320, "USD", now, None, now, None, None]
 
 
 previous = []
@@ -81,11 +81,10 @@ for _ in range(batches):
                        [[r[0], "usage", 1, 6320, 6320, 2, 45, None, 0] for r in chunk])
     if previous and mode == "all":
         c.execute(
-            "UPDATE messages SET status = ?, connector = ?, carrier_message_id = sent.cid, "
-            "sent_at = ?, updated_at = ? FROM (SELECT value ->> 0 AS mid, value ->> 1 AS cid "
-            "FROM json_each(?)) AS sent WHERE messages.message_id = sent.mid AND status = ?",
-            ["enroute", "simulator", now, now,
-             json.dumps([[m, "sim-" + m] for m in previous]), "accepted"])
+            "INSERT INTO message_handoffs (message_id, connector, carrier_message_id, sent_at) "
+            "SELECT value ->> 0, ?, value ->> 1, ? FROM json_each(?) WHERE true "
+            "ON CONFLICT (message_id) DO NOTHING",
+            ["simulator", now, json.dumps([[m, "sim-" + m] for m in previous])])
     if mode != "bare":
         c.execute(
             "INSERT INTO delivery_daily (day, customer_id, number_id, carrier_id, direction, "

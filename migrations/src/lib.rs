@@ -22,6 +22,7 @@ mod m20261201_000014_jobs_alerts;
 mod m20261201_000015_send_batches;
 mod m20261201_000016_api_key_email;
 mod m20261201_000017_open_messages_index;
+mod m20261202_000018_message_handoffs;
 
 pub use m20261201_000013_billing_daily::billing_daily_backfill;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_send_batches::Migration),
             Box::new(m20261201_000016_api_key_email::Migration),
             Box::new(m20261201_000017_open_messages_index::Migration),
+            Box::new(m20261202_000018_message_handoffs::Migration),
         ]
     }
 }

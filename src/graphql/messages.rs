@@ -20,6 +20,7 @@ use crate::messaging::connectors::InboundMessage;
 use crate::messaging::dispatch::CancelOutcome;
 use crate::messaging::encoding::DataCoding;
 use crate::messaging::status::MessageStatus;
+use crate::messaging::store::{status_seen, with_handoffs, StoredMessage};
 use crate::smpp::gateway::Gateway;
 use crate::smpp::registry::SessionRegistry;
 
@@ -54,113 +55,117 @@ pub struct MmsPartInfo {
     pub size_bytes: i64,
 }
 
-/// A message's detail record.
-pub struct Message(message::Model);
+/// A message's detail record, with its handoff to a carrier.
+pub struct Message(StoredMessage);
 
 #[Object]
 impl Message {
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.0.row.id.to_string())
     }
     /// The id the customer saw in submit_sm_resp and receipts.
     async fn message_id(&self) -> &str {
-        &self.0.message_id
+        &self.0.row.message_id
     }
     async fn customer_id(&self) -> ID {
-        ID(self.0.customer_id.to_string())
+        ID(self.0.row.customer_id.to_string())
     }
     async fn direction(&self) -> Direction {
-        self.0.direction
+        self.0.row.direction
     }
     async fn kind(&self) -> MessageKind {
-        self.0.kind
+        self.0.row.kind
     }
     async fn source(&self) -> &str {
-        &self.0.source
+        &self.0.row.source
     }
     async fn destination(&self) -> &str {
-        &self.0.destination
+        &self.0.row.destination
     }
     async fn destination_country(&self) -> Option<&str> {
-        self.0.destination_country.as_deref()
+        self.0.row.destination_country.as_deref()
     }
     async fn carrier_id(&self) -> Option<ID> {
-        self.0.carrier_id.map(|id| ID(id.to_string()))
+        self.0.row.carrier_id.map(|id| ID(id.to_string()))
     }
     /// The carrier's code (`ATT`), when the destination's carrier is known.
     async fn carrier_code(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         let gateway = ctx.data::<Arc<Gateway>>()?;
         Ok(self
             .0
+            .row
             .carrier_id
             .and_then(|id| gateway.snapshot.get().carrier_codes.get(&id).cloned()))
     }
     /// SMPP priority_flag: 0 (lowest) to 3; the outbound queue sends higher first.
     async fn priority(&self) -> i16 {
-        self.0.priority
+        self.0.row.priority
     }
     /// The end of its validity period: still queued then, it expires.
     async fn expires_at(&self) -> Option<DateTime<Utc>> {
-        self.0.expires_at
+        self.0.row.expires_at
     }
     /// When the carrier acknowledged it (ENROUTE).
     async fn sent_at(&self) -> Option<DateTime<Utc>> {
-        self.0.sent_at
+        self.0.handoff.as_ref().map(|h| h.sent_at)
     }
     /// The carrier connection it left by.
     async fn connector(&self) -> Option<&str> {
-        self.0.connector.as_deref()
+        self.0.handoff.as_ref().map(|h| h.connector.as_str())
     }
     /// The carrier's own id for it.
     async fn carrier_message_id(&self) -> Option<&str> {
-        self.0.carrier_message_id.as_deref()
+        self.0
+            .handoff
+            .as_ref()
+            .map(|h| h.carrier_message_id.as_str())
     }
     async fn status(&self) -> MessageStatus {
-        self.0.status
+        self.0.status()
     }
     /// `gsm7`, `ucs2`, `latin1` or `ksc5601`.
     async fn encoding(&self) -> &str {
-        &self.0.encoding
+        &self.0.row.encoding
     }
     async fn data_coding(&self) -> i16 {
-        self.0.data_coding
+        self.0.row.data_coding
     }
     async fn fragment_count(&self) -> i32 {
-        self.0.fragment_count
+        self.0.row.fragment_count
     }
     /// The text; null once purged (30 days after processing).
     async fn body(&self) -> Option<&str> {
-        self.0.body.as_deref()
+        self.0.row.body.as_deref()
     }
     async fn submitted_at(&self) -> DateTime<Utc> {
-        self.0.submitted_at
+        self.0.row.submitted_at
     }
     async fn done_at(&self) -> Option<DateTime<Utc>> {
-        self.0.done_at
+        self.0.row.done_at
     }
     async fn error_code(&self) -> Option<i32> {
-        self.0.error_code
+        self.0.row.error_code
     }
     /// Why compliance rejected it (status REJECTED).
     async fn reject_reason(&self) -> Option<&str> {
-        self.0.reject_reason.as_deref()
+        self.0.row.reject_reason.as_deref()
     }
     /// An MMS's subject.
     async fn subject(&self) -> Option<&str> {
-        self.0.subject.as_deref()
+        self.0.row.subject.as_deref()
     }
     /// The MMS use case it was sent under.
     async fn use_case_id(&self) -> Option<ID> {
-        self.0.use_case_id.map(|id| ID(id.to_string()))
+        self.0.row.use_case_id.map(|id| ID(id.to_string()))
     }
     /// An MMS's parts, by type and size (empty for SMS).
     async fn parts(&self, ctx: &Context<'_>) -> Result<Vec<MmsPartInfo>> {
-        if self.0.kind != MessageKind::Mms {
+        if self.0.row.kind != MessageKind::Mms {
             return Ok(Vec::new());
         }
         let db = ctx.data::<DatabaseConnection>()?;
         let rows = message_part::Entity::find()
-            .filter(message_part::Column::MessageId.eq(self.0.message_id.as_str()))
+            .filter(message_part::Column::MessageId.eq(self.0.row.message_id.as_str()))
             .order_by_asc(message_part::Column::Seq)
             .all(db)
             .await
@@ -179,15 +184,15 @@ impl Message {
     }
     async fn charge(&self) -> Charge {
         Charge {
-            amount: Money(from_micros(self.0.charge_micros)),
-            currency: self.0.currency.clone(),
+            amount: Money(from_micros(self.0.row.charge_micros)),
+            currency: self.0.row.currency.clone(),
         }
     }
     /// The lines behind the charge.
     async fn charges(&self, ctx: &Context<'_>) -> Result<Vec<ChargeLine>> {
         let db = ctx.data::<DatabaseConnection>()?;
         let rows = message_charge::Entity::find()
-            .filter(message_charge::Column::MessageId.eq(self.0.message_id.as_str()))
+            .filter(message_charge::Column::MessageId.eq(self.0.row.message_id.as_str()))
             .order_by_asc(message_charge::Column::Id)
             .all(db)
             .await
@@ -270,7 +275,7 @@ impl MessageQuery {
             select = select.filter(message::Column::Direction.eq(direction));
         }
         if let Some(status) = filter.status {
-            select = select.filter(message::Column::Status.eq(status));
+            select = select.filter(status_seen(status));
         }
         if let Some(number) = filter.number_id {
             select = select.filter(message::Column::NumberId.eq(parse_id(&number, "numberId")?));
@@ -306,7 +311,14 @@ impl MessageQuery {
         .await
         .map_err(AppError::from)
         .gql()?;
-        Ok(connection(page, after, |m| m.id, Message))
+        let page = page::Page {
+            items: with_handoffs(db, page.items)
+                .await
+                .map_err(AppError::from)
+                .gql()?,
+            has_next: page.has_next,
+        };
+        Ok(connection(page, after, |m| m.row.id, Message))
     }
 
     /// One message, by its id or its message_id.
@@ -324,14 +336,20 @@ impl MessageQuery {
         if let Some(own) = caller(ctx)?.customer_id {
             select = select.filter(message::Column::CustomerId.eq(own));
         }
-        select
+        let row = select
             .one(db)
             .await
             .map_err(AppError::from)
             .gql()?
-            .map(Message)
             .ok_or_else(|| AppError::NotFound(format!("message {}", id.as_str())))
-            .gql()
+            .gql()?;
+        let found = with_handoffs(db, vec![row])
+            .await
+            .map_err(AppError::from)
+            .gql()?;
+        Ok(Message(
+            found.into_iter().next().expect("one row in, one out"),
+        ))
     }
 
     /// The SMPP binds open on this instance.
@@ -440,8 +458,8 @@ impl MessageMutation {
             caller(ctx)?,
             "cancelMessage",
             "message",
-            found.id,
-            serde_json::json!({ "message_id": found.message_id }),
+            found.row.id,
+            serde_json::json!({ "message_id": found.row.message_id }),
         )
         .await
         .map_err(AppError::from)
@@ -529,8 +547,8 @@ async fn injected(
         caller(ctx)?,
         "injectInbound",
         "message",
-        found.id,
-        serde_json::json!({ "message_id": found.message_id }),
+        found.row.id,
+        serde_json::json!({ "message_id": found.row.message_id }),
     )
     .await
     .map_err(AppError::from)

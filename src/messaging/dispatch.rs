@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use tokio::sync::{mpsc, Semaphore};
 use tokio_util::sync::CancellationToken;
@@ -14,9 +15,9 @@ use super::analytics::StatsKey;
 use super::connectors::{CarrierEvent, Connector, SendOutcome};
 use super::outbound::{backoff, OutboundMessage, OutboundQueue, Queued};
 use super::status::MessageStatus;
-use super::store::{receipt_for, Write};
+use super::store::{receipt_for, status_seen, Write};
 use crate::billing::rating::{Direction, MessageKind};
-use crate::db::entities::message;
+use crate::db::entities::{message, message_handoff};
 use crate::smpp::gateway::Gateway;
 
 /// The forms a carrier may give one id in: as sent, and its hex or decimal twin (carriers
@@ -70,13 +71,13 @@ impl Gateway {
         }
     }
 
-    /// After a restart: queues every ACCEPTED message again, and hands ENROUTE ones back to
-    /// the connector that sent them. Returns how many were queued.
+    /// After a restart: queues every ACCEPTED message again (no carrier took it), and hands
+    /// ENROUTE ones back to the connector that sent them. Returns how many were queued.
     pub async fn recover_outbound(&self) -> Result<usize, sea_orm::DbErr> {
         let accepted = message::Entity::find()
             // Open messages only: what the partial index `idx_messages_open` holds.
             .filter(message::Column::DoneAt.is_null())
-            .filter(message::Column::Status.eq(MessageStatus::Accepted))
+            .filter(status_seen(MessageStatus::Accepted))
             .filter(message::Column::Direction.eq(Direction::Mt))
             .order_by_asc(message::Column::Id)
             .all(&self.db)
@@ -91,10 +92,15 @@ impl Gateway {
             }
         }
         for lane in self.router.lanes() {
+            let sent_by_lane = Query::select()
+                .column(message_handoff::Column::MessageId)
+                .from(message_handoff::Entity)
+                .and_where(message_handoff::Column::Connector.eq(lane.connector.name()))
+                .to_owned();
             let enroute = message::Entity::find()
                 .filter(message::Column::DoneAt.is_null())
-                .filter(message::Column::Status.eq(MessageStatus::Enroute))
-                .filter(message::Column::Connector.eq(lane.connector.name()))
+                .filter(message::Column::Status.eq(MessageStatus::Accepted))
+                .filter(message::Column::MessageId.in_subquery(sent_by_lane))
                 .all(&self.db)
                 .await?;
             lane.connector.resume(
@@ -337,13 +343,15 @@ impl Gateway {
             .collect();
         // Carriers reuse ids over time: the newest open message with the id is the one.
         let lookup = |ids: Vec<String>| {
+            let handed_off = Query::select()
+                .column(message_handoff::Column::MessageId)
+                .from(message_handoff::Entity)
+                .and_where(message_handoff::Column::Connector.eq(connector))
+                .and_where(message_handoff::Column::CarrierMessageId.is_in(ids))
+                .to_owned();
             message::Entity::find()
-                .filter(message::Column::Connector.eq(connector))
-                .filter(message::Column::CarrierMessageId.is_in(ids))
-                .filter(
-                    message::Column::Status
-                        .is_in([MessageStatus::Accepted, MessageStatus::Enroute]),
-                )
+                .filter(message::Column::MessageId.in_subquery(handed_off))
+                .filter(message::Column::DoneAt.is_null())
                 .order_by_desc(message::Column::Id)
                 .one(&self.db)
         };
@@ -372,11 +380,11 @@ impl Gateway {
         let Some(found) = self.find_message(customer_id, message_id).await else {
             return CancelOutcome::NotFound;
         };
-        if found.status != MessageStatus::Accepted || !self.router.cancel(&found.message_id) {
-            return CancelOutcome::TooLate(found.status);
+        if found.status() != MessageStatus::Accepted || !self.router.cancel(&found.row.message_id) {
+            return CancelOutcome::TooLate(found.status());
         }
         let write = Write::Finish {
-            message_id: found.message_id.clone(),
+            message_id: found.row.message_id.clone(),
             status: MessageStatus::Cancelled,
             error_code: None,
             done_at: Utc::now(),
@@ -384,7 +392,7 @@ impl Gateway {
         };
         match self.writer.write(write).await {
             Ok(true) => CancelOutcome::Cancelled,
-            Ok(false) => CancelOutcome::TooLate(found.status),
+            Ok(false) => CancelOutcome::TooLate(found.status()),
             Err(e) => CancelOutcome::Failed(e),
         }
     }

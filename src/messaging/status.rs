@@ -3,8 +3,8 @@
 use sea_orm::sea_query::StringLen;
 use sea_orm::{DeriveActiveEnum, EnumIter};
 
-/// Where a message is: ACCEPTED, then ENROUTE, then a final state; REJECTED when refused for
-/// a compliance reason (still received and rated).
+/// Where a message is: ACCEPTED, then ENROUTE (a carrier took it), then a final state;
+/// REJECTED when refused for a compliance reason (still received and rated).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, async_graphql::Enum,
 )]
@@ -32,6 +32,17 @@ pub enum MessageStatus {
 }
 
 impl MessageStatus {
+    /// The status as customers and operators see it, from the stored one and whether a
+    /// carrier has taken the message. The stored status stays ACCEPTED while the carrier has
+    /// the message: ENROUTE is ACCEPTED with a handoff row, so the writer's hot path inserts
+    /// that row instead of rewriting the message it has just stored.
+    pub fn as_seen(self, handed_off: bool) -> Self {
+        match self {
+            MessageStatus::Accepted if handed_off => MessageStatus::Enroute,
+            other => other,
+        }
+    }
+
     /// True once nothing more will happen to the message.
     pub fn is_final(self) -> bool {
         !matches!(self, MessageStatus::Accepted | MessageStatus::Enroute)

@@ -23,7 +23,7 @@ use super::status::{receipt_text, MessageStatus};
 use crate::billing::money::to_micros;
 use crate::billing::rating::{total, ChargeKind, ChargeLine, Direction};
 use crate::billing::rollup::{self, BillingBatch, ChargedRecord};
-use crate::db::entities::{message, message_part, receipt};
+use crate::db::entities::{message, message_handoff, message_part, receipt};
 use crate::metrics::Metrics;
 
 /// A deliver_sm owed to a customer: a delivery receipt or an MO message. It is stored before
@@ -122,8 +122,9 @@ pub enum Write {
         done_at: DateTime<Utc>,
         receipt: Option<Delivery>,
     },
-    /// The carrier took the message: ENROUTE, with its connector and the carrier's id (only
-    /// if it is still ACCEPTED: a receipt that overtook this write has already finished it).
+    /// The carrier took the message: its handoff (ENROUTE), with the connector and the
+    /// carrier's id. Recorded even when a receipt that overtook this write has already
+    /// finished the message: the carrier did take it.
     Sent {
         message_id: String,
         connector: String,
@@ -326,8 +327,8 @@ fn lost_a_conflict(e: &DbErr) -> bool {
 ///
 /// PostgreSQL plans a prepared statement once per connection and keeps the plan until the
 /// table's statistics change. A table never analysed keeps the plans made while it was empty
-/// (a sequential scan), so each ENROUTE update read the whole table and the time per commit
-/// grew with it: 4,000 submits/s over 100,000 messages, 7,100/s once analysed. Autovacuum
+/// (a sequential scan), so each update by message id read the whole table and the time per
+/// commit grew with it: 4,000 submits/s over 100,000 messages, 7,100/s once analysed. Autovacuum
 /// normally analyses; where it is off, or lags behind a fast-growing table, the writer asks
 /// for an ANALYZE each time it has doubled the rows it wrote (1,000, 2,000, 4,000, ...), on
 /// another connection so that commits go on meanwhile. Rare once the tables are large.
@@ -360,7 +361,7 @@ impl Statistics {
         let (db, running) = (db.clone(), self.running.clone());
         tokio::spawn(async move {
             if let Err(e) = db
-                .execute_unprepared("ANALYZE messages, message_charges, receipts")
+                .execute_unprepared("ANALYZE messages, message_charges, message_handoffs, receipts")
                 .await
             {
                 tracing::warn!(error = %e, "cannot refresh the message tables' statistics");
@@ -475,7 +476,7 @@ fn part_rows(message_id: &str, a: &Admitted) -> Vec<message_part::ActiveModel> {
 
 /// Every column of `messages`, those a received message is inserted with first, in the order
 /// of `message_values`; the test below holds the list to the entity.
-const MESSAGE_COLUMNS: [&str; 36] = [
+const MESSAGE_COLUMNS: [&str; 33] = [
     "message_id",
     "customer_id",
     "direction",
@@ -500,9 +501,6 @@ const MESSAGE_COLUMNS: [&str; 36] = [
     "receipt_failure_only",
     "priority",
     "expires_at",
-    "connector",
-    "carrier_message_id",
-    "sent_at",
     "charge_micros",
     "currency",
     "submitted_at",
@@ -569,26 +567,24 @@ fn insert_sql(backend: DbBackend, table: &'static str, columns: &[&str], rows: u
         .clone()
 }
 
-/// ENROUTE for the messages a connector sent, each with the carrier's id, given as one JSON
-/// array of pairs and joined to the table (only those still ACCEPTED: a receipt that overtook
-/// the write has finished its message). One statement per batch and connector, however many
-/// messages: the earlier form, an IN list with a CASE of one branch per message, cost
-/// PostgreSQL about 2 ms to plan for every 64 messages.
-fn enroute_sql(backend: DbBackend) -> &'static str {
+/// ENROUTE for the messages a connector sent: one handoff row each, with the carrier's id,
+/// from one JSON array of pairs. One statement per batch and connector, however many
+/// messages, and an insert rather than an update of the message just written: the update
+/// was the writer's costliest statement (a new version of a fresh row, entered into every
+/// index of `messages`). A message handed over twice (sent again after a restart) keeps its
+/// first handoff.
+fn handoff_sql(backend: DbBackend) -> &'static str {
     match backend {
         DbBackend::Postgres => {
-            "UPDATE messages SET status = $1, connector = $2, \
-             carrier_message_id = sent.carrier_message_id, sent_at = $3, updated_at = $4 \
-             FROM (SELECT e ->> 0 AS message_id, e ->> 1 AS carrier_message_id \
-                   FROM json_array_elements($5::json) AS e) AS sent \
-             WHERE messages.message_id = sent.message_id AND messages.status = $6"
+            "INSERT INTO message_handoffs (message_id, connector, carrier_message_id, sent_at) \
+             SELECT e ->> 0, $1, e ->> 1, $2 FROM json_array_elements($3::json) AS e \
+             ON CONFLICT (message_id) DO NOTHING"
         }
+        // `WHERE true`: SQLite's parser needs it to read ON CONFLICT after a SELECT.
         _ => {
-            "UPDATE messages SET status = ?, connector = ?, \
-             carrier_message_id = sent.carrier_message_id, sent_at = ?, updated_at = ? \
-             FROM (SELECT value ->> 0 AS message_id, value ->> 1 AS carrier_message_id \
-                   FROM json_each(?)) AS sent \
-             WHERE messages.message_id = sent.message_id AND messages.status = ?"
+            "INSERT INTO message_handoffs (message_id, connector, carrier_message_id, sent_at) \
+             SELECT value ->> 0, ?, value ->> 1, ? FROM json_each(?) WHERE true \
+             ON CONFLICT (message_id) DO NOTHING"
         }
     }
 }
@@ -597,8 +593,6 @@ fn enroute_sql(backend: DbBackend) -> &'static str {
 fn message_values(message_id: &str, a: &Admitted, values: &mut Vec<Value>) -> Result<(), DbErr> {
     let done_at = (a.status == MessageStatus::Rejected).then_some(a.submitted_at);
     let charge = to_micros(total(&a.charges)).map_err(|e| DbErr::Custom(format!("charge {e}")))?;
-    let none_text: Option<String> = None;
-    let none_time: Option<DateTime<Utc>> = None;
     values.extend([
         message_id.into(),
         a.customer_id.into(),
@@ -624,9 +618,6 @@ fn message_values(message_id: &str, a: &Admitted, values: &mut Vec<Value>) -> Re
         (a.receipts == super::admission::ReceiptRequest::OnFailure).into(),
         i16::from(a.priority).into(),
         a.expires_at.into(),
-        none_text.clone().into(),
-        none_text.into(),
-        none_time.into(),
         charge.into(),
         a.currency.as_str().into(),
         a.submitted_at.into(),
@@ -718,15 +709,14 @@ pub fn encoding_name(encoding: super::fragments::Encoding) -> &'static str {
     }
 }
 
-/// A batch's inserts and ENROUTE updates as statements, built before its transaction opens,
+/// A batch's inserts and handoffs as statements, built before its transaction opens,
 /// with what they add to analytics and the billing roll-up.
 struct Prepared {
     now: DateTime<Utc>,
     customers: Vec<i64>,
     /// The messages, their charge lines and MMS parts, in that order.
     inserts: Vec<Statement>,
-    /// ENROUTE, after the inserts and before the final statuses: a receipt in the same batch
-    /// must not be overwritten by ENROUTE.
+    /// The handoffs (ENROUTE) of messages sent since the batch before.
     sent: Vec<Statement>,
     /// The receipts of messages rejected on entry.
     receipts: Vec<receipt::ActiveModel>,
@@ -734,7 +724,7 @@ struct Prepared {
     billing: BillingBatch,
 }
 
-/// Builds a batch's inserts and ENROUTE updates (no database access).
+/// Builds a batch's inserts and handoffs (no database access).
 fn prepare(backend: DbBackend, writes: &[&Write]) -> Result<Prepared, DbErr> {
     let now = Utc::now();
     let mut messages = Vec::new();
@@ -812,15 +802,8 @@ fn prepare(backend: DbBackend, writes: &[&Write]) -> Result<Prepared, DbErr> {
             .map_err(|e| DbErr::Custom(format!("carrier ids: {e}")))?;
         sent.push(Statement::from_sql_and_values(
             backend,
-            enroute_sql(backend),
-            [
-                MessageStatus::Enroute.to_value().into(),
-                connector.into(),
-                now.into(),
-                now.into(),
-                pairs.into(),
-                MessageStatus::Accepted.to_value().into(),
-            ],
+            handoff_sql(backend),
+            [connector.into(), now.into(), pairs.into()],
         ));
     }
     Ok(Prepared {
@@ -1010,6 +993,76 @@ async fn mo_delivered(
     };
     update.exec(txn).await?;
     Ok(())
+}
+
+/// A stored message with its handoff, if a carrier took it: what readers show.
+#[derive(Clone, Debug)]
+pub struct StoredMessage {
+    pub row: message::Model,
+    pub handoff: Option<message_handoff::Model>,
+}
+
+impl StoredMessage {
+    /// Its status as seen: ENROUTE once a carrier took it.
+    pub fn status(&self) -> MessageStatus {
+        self.row.status.as_seen(self.handoff.is_some())
+    }
+}
+
+/// Messages with their handoffs, in one query for all of them.
+pub async fn with_handoffs(
+    db: &impl ConnectionTrait,
+    rows: Vec<message::Model>,
+) -> Result<Vec<StoredMessage>, DbErr> {
+    let open: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.direction == Direction::Mt)
+        .map(|r| r.message_id.as_str())
+        .collect();
+    let mut handoffs: std::collections::HashMap<String, message_handoff::Model> =
+        std::collections::HashMap::new();
+    for chunk in open.chunks(ROWS_PER_INSERT) {
+        for h in message_handoff::Entity::find()
+            .filter(message_handoff::Column::MessageId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            handoffs.insert(h.message_id.clone(), h);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let handoff = handoffs.remove(&row.message_id);
+            StoredMessage { row, handoff }
+        })
+        .collect())
+}
+
+/// A message's status as seen, in SQL over `messages`: for queries that group or report by it.
+pub const STATUS_SEEN_SQL: &str = "CASE WHEN messages.status = 'accepted' AND EXISTS \
+     (SELECT 1 FROM message_handoffs WHERE message_handoffs.message_id = messages.message_id) \
+     THEN 'enroute' ELSE messages.status END";
+
+/// Messages whose status, as seen, is `status`: ENROUTE is ACCEPTED with a handoff.
+pub fn status_seen(status: MessageStatus) -> sea_orm::Condition {
+    use sea_orm::sea_query::Query;
+    let handed_off = || {
+        Query::select()
+            .column(message_handoff::Column::MessageId)
+            .from(message_handoff::Entity)
+            .to_owned()
+    };
+    let stored = message::Column::Status;
+    match status {
+        MessageStatus::Enroute => sea_orm::Condition::all()
+            .add(stored.eq(MessageStatus::Accepted))
+            .add(message::Column::MessageId.in_subquery(handed_off())),
+        MessageStatus::Accepted => sea_orm::Condition::all()
+            .add(stored.eq(MessageStatus::Accepted))
+            .add(message::Column::MessageId.not_in_subquery(handed_off())),
+        other => sea_orm::Condition::all().add(stored.eq(other)),
+    }
 }
 
 /// The receipt a message gets when it reaches `status`.

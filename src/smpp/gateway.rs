@@ -23,7 +23,8 @@ use crate::messaging::router::CarrierRouter;
 use crate::messaging::snapshot::{AccountFacts, SnapshotCell};
 use crate::messaging::status::MessageStatus;
 use crate::messaging::store::{
-    new_message_id, pending_receipts, receipt_for, Delivery, MessageWriter, Write, MM7_KINDS,
+    new_message_id, pending_receipts, receipt_for, with_handoffs, Delivery, MessageWriter,
+    StoredMessage, Write, MM7_KINDS,
 };
 use crate::messaging::throttle_counter::ThrottleCounters;
 use crate::metrics::Metrics;
@@ -313,16 +314,17 @@ impl Gateway {
         }
     }
 
-    /// A message by its message_id; with a customer, only that customer's.
+    /// A message by its message_id, with its handoff; with a customer, only that customer's.
     pub async fn find_message(
         &self,
         customer_id: Option<i64>,
         message_id: &str,
-    ) -> Option<message::Model> {
+    ) -> Option<StoredMessage> {
         let mut select = message::Entity::find().filter(message::Column::MessageId.eq(message_id));
         if let Some(customer_id) = customer_id {
             select = select.filter(message::Column::CustomerId.eq(customer_id));
         }
-        select.one(&self.db).await.ok().flatten()
+        let row = select.one(&self.db).await.ok().flatten()?;
+        with_handoffs(&self.db, vec![row]).await.ok()?.pop()
     }
 }

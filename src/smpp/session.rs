@@ -426,15 +426,16 @@ impl Session {
                     Some(found) => {
                         self.count(header.command_id, status::OK);
                         let final_date = found
+                            .row
                             .done_at
                             .map(|d| d.format("%y%m%d%H%M%S000+").to_string())
                             .unwrap_or_default();
-                        let error = u8::try_from(found.error_code.unwrap_or(0)).unwrap_or(0);
+                        let error = u8::try_from(found.row.error_code.unwrap_or(0)).unwrap_or(0);
                         self.queue(&pdu::query_response(
                             sequence,
-                            &found.message_id,
+                            &found.row.message_id,
                             &final_date,
-                            found.status.message_state(),
+                            found.status().message_state(),
                             error,
                         ));
                     }

@@ -526,6 +526,29 @@ async fn a_restart_sends_what_was_queued_once_and_nothing_the_carrier_took(backe
                 .then_some(())
         })
         .await;
+    // Listed by their status as seen: the taken one ENROUTE, the queued one ACCEPTED.
+    for (status, listed, not_listed) in
+        [("ENROUTE", &taken, &queued), ("ACCEPTED", &queued, &taken)]
+    {
+        let page = app
+            .gql(
+                app.admin(),
+                "query($status: MessageStatus) { messages(first: 50, filter: { status: $status }) { edges { node { messageId status } } } }",
+                json!({ "status": status }),
+            )
+            .await;
+        let ids: Vec<&str> = page["messages"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                assert_eq!(e["node"]["status"], status);
+                e["node"]["messageId"].as_str().unwrap()
+            })
+            .collect();
+        assert!(ids.contains(&listed.as_str()), "{status}: {ids:?}");
+        assert!(!ids.contains(&not_listed.as_str()), "{status}: {ids:?}");
+    }
     let carrier_id = first.submits()[0].carrier_id;
     drop(esme);
 

@@ -12,9 +12,9 @@ use backoffice::db::entities::{
     alert, api_key, att_ratio_alert, audit_log, billing_daily, carrier, carrier_fee,
     carrier_filing, carrier_prefix, credit_note, credit_note_line, customer, delivery_daily,
     delivery_times, forecast, invoice, invoice_line, invoice_run, invoice_sequence, job_run,
-    lease_event, message, message_part, mm7_account, mms_use_case, number, one_time_charge,
-    one_time_price, opt_out, ported_number, rate, rate_card, receipt, send_batch, send_batch_row,
-    sender_authorization, short_code_lease, smpp_account,
+    lease_event, message, message_handoff, message_part, mm7_account, mms_use_case, number,
+    one_time_charge, one_time_price, opt_out, ported_number, rate, rate_card, receipt, send_batch,
+    send_batch_row, sender_authorization, short_code_lease, smpp_account,
 };
 use backoffice::messaging::status::MessageStatus;
 use chrono::{SubsecRound, Utc};
@@ -304,14 +304,21 @@ async fn every_entity_round_trips_through_the_migrated_schema(backend: Backend) 
             updated_at: Set(now),
             priority: Set(3),
             expires_at: Set(Some(now)),
-            connector: Set(Some("att-smsc".into())),
-            carrier_message_id: Set(Some("1A2B3C".into())),
-            sent_at: Set(Some(now)),
             receipt_failure_only: Set(true),
             use_case_id: Set(Some(7)),
             subject: Set(Some("Hello".into())),
             invoice_id: Set(Some(3)),
             ..Default::default()
+        },
+    )
+    .await;
+    round_trip(
+        &db,
+        message_handoff::ActiveModel {
+            message_id: Set("01a2305924efcd14000001".into()),
+            connector: Set("att-smsc".into()),
+            carrier_message_id: Set("1A2B3C".into()),
+            sent_at: Set(now),
         },
     )
     .await;

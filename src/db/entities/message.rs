@@ -46,12 +46,6 @@ pub struct Model {
     pub priority: i16,
     /// The validity period's end: a message still queued then is EXPIRED.
     pub expires_at: Option<DateTimeUtc>,
-    /// The carrier connection it was sent over.
-    pub connector: Option<String>,
-    /// The carrier's id for it, from its submit_sm_resp: how its receipts find it.
-    pub carrier_message_id: Option<String>,
-    /// When the carrier acknowledged it (ENROUTE).
-    pub sent_at: Option<DateTimeUtc>,
     /// registered_delivery 2: a receipt only when the message fails.
     pub receipt_failure_only: bool,
     /// The MMS use case it was sent under (the AT&T ratio leaves out exempt ones' traffic).

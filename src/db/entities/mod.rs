@@ -26,6 +26,7 @@ pub mod job_run;
 pub mod lease_event;
 pub mod message;
 pub mod message_charge;
+pub mod message_handoff;
 pub mod message_part;
 pub mod mm7_account;
 pub mod mms_use_case;

@@ -17,6 +17,7 @@ use crate::db::entities::{message, message_charge, send_batch, send_batch_row};
 use crate::db::page::{keyset, Direction, Page};
 use crate::error::AppError;
 use crate::messaging::status::MessageStatus;
+use crate::messaging::store::STATUS_SEEN_SQL;
 
 /// Rows per insert statement: 16 columns each stays far under every parameter limit.
 const INSERT_CHUNK: usize = 500;
@@ -208,7 +209,7 @@ pub async fn message_statuses(
 ) -> Result<Vec<(MessageStatus, i64)>, DbErr> {
     let counts = send_batch_row::Entity::find()
         .select_only()
-        .column_as(message::Column::Status, "status")
+        .column_as(Expr::cust(STATUS_SEEN_SQL), "status")
         .column_as(send_batch_row::Column::Id.count(), "count")
         .join(
             JoinType::InnerJoin,
@@ -219,7 +220,7 @@ pub async fn message_statuses(
         )
         .filter(send_batch_row::Column::BatchId.eq(batch_id))
         .filter(send_batch_row::Column::State.eq(RowState::Sent))
-        .group_by(message::Column::Status)
+        .group_by(Expr::cust(STATUS_SEEN_SQL))
         .into_model::<StatusCount>()
         .all(db)
         .await?;
@@ -533,7 +534,7 @@ pub async fn results_csv(
             send_batch_row::Column::ChargeMicros,
             send_batch_row::Column::Reason,
         ])
-        .column_as(message::Column::Status, "current_status")
+        .column_as(Expr::cust(STATUS_SEEN_SQL), "current_status")
         .join(
             JoinType::LeftJoin,
             send_batch_row::Entity::belongs_to(message::Entity)
