@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 use crate::config::RetentionSettings;
-use crate::db::entities::{message, message_charge, message_part, receipt};
+use crate::db::entities::{message, message_charge, message_handoff, message_part, receipt};
 use crate::error::AppError;
 
 /// What a purge did.
@@ -64,6 +64,10 @@ pub async fn purge(
             .await?;
         message_part::Entity::delete_many()
             .filter(message_part::Column::MessageId.is_in(message_ids.clone()))
+            .exec(&txn)
+            .await?;
+        message_handoff::Entity::delete_many()
+            .filter(message_handoff::Column::MessageId.is_in(message_ids.clone()))
             .exec(&txn)
             .await?;
         receipt::Entity::delete_many()

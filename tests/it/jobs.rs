@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use backoffice::billing::rating::{Direction, MessageKind};
 use backoffice::compliance::numbers::NumberKind;
-use backoffice::db::entities::{alert, delivery_times, job_run, message};
+use backoffice::db::entities::{alert, delivery_times, job_run, message, message_handoff};
 use backoffice::jobs::{self, JobContext, JobName, RunOutcome, Trigger};
 use backoffice::messaging::status::MessageStatus;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
@@ -118,6 +118,16 @@ async fn retention_purges_content_and_old_records_once(backend: Backend) {
         now - Duration::days(4 * 365),
     )
     .await;
+    // The ancient one went to a carrier: its handoff goes with its record.
+    message_handoff::ActiveModel {
+        message_id: Set(ancient.clone()),
+        connector: Set("simulator".into()),
+        carrier_message_id: Set("sim-ancient".into()),
+        sent_at: Set(now - Duration::days(4 * 365)),
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
     let (ok, run, err) = cli(
         &app,
         &["run", "retention", "--as-of", "2026-11-30", "--json"],
@@ -134,6 +144,14 @@ async fn retention_purges_content_and_old_records_once(backend: Backend) {
         Some(Some("the content".into()))
     );
     assert_eq!(body_of(&app, &ancient).await, None);
+    assert_eq!(
+        message_handoff::Entity::find_by_id(ancient.clone())
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0,
+        "the deleted record's handoff is deleted with it"
+    );
     // Again: nothing left to do.
     let (ok, again, err) = cli(
         &app,
