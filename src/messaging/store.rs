@@ -1044,23 +1044,32 @@ pub const STATUS_SEEN_SQL: &str = "CASE WHEN messages.status = 'accepted' AND EX
      (SELECT 1 FROM message_handoffs WHERE message_handoffs.message_id = messages.message_id) \
      THEN 'enroute' ELSE messages.status END";
 
-/// Messages whose status, as seen, is `status`: ENROUTE is ACCEPTED with a handoff.
+/// Messages whose status, as seen, is `status`: ENROUTE is ACCEPTED with a handoff. The
+/// handoff test is a correlated EXISTS (an anti-join for ACCEPTED), not NOT IN over every
+/// handoff: PostgreSQL hashes NOT IN's list only while it fits in work_mem, and past that
+/// rescans it for each message.
 pub fn status_seen(status: MessageStatus) -> sea_orm::Condition {
-    use sea_orm::sea_query::Query;
+    use sea_orm::sea_query::{Expr, Query};
     let handed_off = || {
-        Query::select()
-            .column(message_handoff::Column::MessageId)
-            .from(message_handoff::Entity)
-            .to_owned()
+        Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(message_handoff::Entity)
+                .and_where(
+                    Expr::col((message_handoff::Entity, message_handoff::Column::MessageId))
+                        .equals((message::Entity, message::Column::MessageId)),
+                )
+                .to_owned(),
+        )
     };
     let stored = message::Column::Status;
     match status {
         MessageStatus::Enroute => sea_orm::Condition::all()
             .add(stored.eq(MessageStatus::Accepted))
-            .add(message::Column::MessageId.in_subquery(handed_off())),
+            .add(handed_off()),
         MessageStatus::Accepted => sea_orm::Condition::all()
             .add(stored.eq(MessageStatus::Accepted))
-            .add(message::Column::MessageId.not_in_subquery(handed_off())),
+            .add(handed_off().not()),
         other => sea_orm::Condition::all().add(stored.eq(other)),
     }
 }
