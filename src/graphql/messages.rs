@@ -20,7 +20,7 @@ use crate::messaging::connectors::InboundMessage;
 use crate::messaging::dispatch::CancelOutcome;
 use crate::messaging::encoding::DataCoding;
 use crate::messaging::status::MessageStatus;
-use crate::messaging::store::{status_seen, with_handoffs, StoredMessage};
+use crate::messaging::store::{status_seen, with_handoff, with_handoffs, StoredMessage};
 use crate::smpp::gateway::Gateway;
 use crate::smpp::registry::SessionRegistry;
 
@@ -343,12 +343,8 @@ impl MessageQuery {
             .gql()?
             .ok_or_else(|| AppError::NotFound(format!("message {}", id.as_str())))
             .gql()?;
-        let found = with_handoffs(db, vec![row])
-            .await
-            .map_err(AppError::from)
-            .gql()?;
         Ok(Message(
-            found.into_iter().next().expect("one row in, one out"),
+            with_handoff(db, row).await.map_err(AppError::from).gql()?,
         ))
     }
 

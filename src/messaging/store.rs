@@ -1039,6 +1039,22 @@ pub async fn with_handoffs(
         .collect())
 }
 
+/// One message with its handoff.
+pub async fn with_handoff(
+    db: &impl ConnectionTrait,
+    row: message::Model,
+) -> Result<StoredMessage, DbErr> {
+    let handoff = match row.direction {
+        Direction::Mt => {
+            message_handoff::Entity::find_by_id(row.message_id.clone())
+                .one(db)
+                .await?
+        }
+        Direction::Mo => None,
+    };
+    Ok(StoredMessage { row, handoff })
+}
+
 /// A message's status as seen, in SQL over `messages`: for queries that group or report by it.
 pub const STATUS_SEEN_SQL: &str = "CASE WHEN messages.status = 'accepted' AND EXISTS \
      (SELECT 1 FROM message_handoffs WHERE message_handoffs.message_id = messages.message_id) \

@@ -23,7 +23,7 @@ use crate::messaging::router::CarrierRouter;
 use crate::messaging::snapshot::{AccountFacts, SnapshotCell};
 use crate::messaging::status::MessageStatus;
 use crate::messaging::store::{
-    new_message_id, pending_receipts, receipt_for, with_handoffs, Delivery, MessageWriter,
+    new_message_id, pending_receipts, receipt_for, with_handoff, Delivery, MessageWriter,
     StoredMessage, Write, MM7_KINDS,
 };
 use crate::messaging::throttle_counter::ThrottleCounters;
@@ -325,6 +325,6 @@ impl Gateway {
             select = select.filter(message::Column::CustomerId.eq(customer_id));
         }
         let row = select.one(&self.db).await.ok().flatten()?;
-        with_handoffs(&self.db, vec![row]).await.ok()?.pop()
+        with_handoff(&self.db, row).await.ok()
     }
 }
