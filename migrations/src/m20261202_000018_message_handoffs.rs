@@ -8,7 +8,7 @@
 //! is now "ACCEPTED with a handoff"; the message's connector, carrier id and send time move
 //! to the handoff, and existing ENROUTE messages are carried over.
 
-use sea_orm_migration::prelude::*;
+use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -37,27 +37,10 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(MessageHandoffs::Table)
-                    .col(
-                        ColumnDef::new(MessageHandoffs::MessageId)
-                            .string_len(32)
-                            .not_null()
-                            .primary_key(),
-                    )
-                    .col(
-                        ColumnDef::new(MessageHandoffs::Connector)
-                            .string_len(32)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(MessageHandoffs::CarrierMessageId)
-                            .string_len(65)
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(MessageHandoffs::SentAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(string_len(MessageHandoffs::MessageId, 32).primary_key())
+                    .col(string_len(MessageHandoffs::Connector, 32))
+                    .col(string_len(MessageHandoffs::CarrierMessageId, 65))
+                    .col(timestamp_with_time_zone(MessageHandoffs::SentAt))
                     .to_owned(),
             )
             .await?;
@@ -108,18 +91,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for column in [
-            ColumnDef::new(Messages::Connector)
-                .string_len(32)
-                .null()
-                .to_owned(),
-            ColumnDef::new(Messages::CarrierMessageId)
-                .string_len(65)
-                .null()
-                .to_owned(),
-            ColumnDef::new(Messages::SentAt)
-                .timestamp_with_time_zone()
-                .null()
-                .to_owned(),
+            string_len_null(Messages::Connector, 32),
+            string_len_null(Messages::CarrierMessageId, 65),
+            timestamp_with_time_zone_null(Messages::SentAt),
         ] {
             manager
                 .alter_table(
