@@ -54,29 +54,29 @@ impl App {
         let snapshot = Snapshot::load(&db, &settings.throttle, &settings.compliance, &settings.mms)
             .await
             .context("loading the admission snapshot")?;
-        // The writer's own connections, one per lane (and one for its ANALYZE on PostgreSQL):
-        // a connection that only the writer uses keeps its page cache (SQLite drops a
-        // connection's cache whenever another connection has written) and its prepared
-        // statements, instead of taking whichever pooled connection is free for each batch.
+        // The writer's own connections: on PostgreSQL one per lane (and one for its ANALYZE),
+        // so each keeps its prepared statements instead of taking whichever pooled connection
+        // is free for each batch; on SQLite the writer opens one of its own on the pool's file.
         let postgres =
             sea_orm::ConnectionTrait::get_database_backend(&db) == sea_orm::DbBackend::Postgres;
-        let writer_connections = if postgres {
-            settings.smpp.write_lanes.max(1) + 1
+        let writer_db = if postgres {
+            crate::db::connect(&crate::config::DatabaseSettings {
+                max_connections: u32::try_from(settings.smpp.write_lanes.max(1) + 1)
+                    .unwrap_or(u32::MAX),
+                ..settings.database.clone()
+            })
+            .await
+            .context("connecting the message writer to the database")?
         } else {
-            1
+            db.clone()
         };
-        let writer_db = crate::db::connect(&crate::config::DatabaseSettings {
-            max_connections: u32::try_from(writer_connections).unwrap_or(u32::MAX),
-            ..settings.database.clone()
-        })
-        .await
-        .context("connecting the message writer to the database")?;
         let (writer, writer_task) = MessageWriter::start(
             writer_db,
             settings.smpp.write_batch_max,
             settings.smpp.write_lanes,
             metrics.clone(),
-        );
+        )
+        .context("starting the message writer")?;
         let (carrier_events, events) = mpsc::channel(4096);
         let mut connectors: Vec<Arc<dyn Connector>> = vec![Simulator::new(
             settings.carriers.simulator.clone(),

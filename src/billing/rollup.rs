@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
-    QuerySelect, Set, Statement,
+    QuerySelect, QueryTrait, Set, Statement,
 };
 
 use super::rating::{Direction, MessageKind};
@@ -107,11 +107,12 @@ impl BillingBatch {
         ids
     }
 
-    /// Adds the batch to the roll-up's unbilled rows (insert, or add to the row there).
-    pub async fn apply(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    /// The upserts that add the batch to the roll-up's unbilled rows (insert, or add to the
+    /// row there), for the writer to run in its transaction.
+    pub fn statements(self, backend: DbBackend) -> Vec<Statement> {
         use billing_daily::Column as B;
         if self.rows.is_empty() {
-            return Ok(());
+            return Vec::new();
         }
         let add = |col: B| {
             (
@@ -156,30 +157,32 @@ impl BillingBatch {
         ])
         .values([add(B::Records), add(B::Quantity), add(B::AmountMicros)])
         .to_owned();
-        for chunk in rows.chunks(500) {
-            billing_daily::Entity::insert_many(chunk.to_vec())
-                .on_conflict(on_conflict.clone())
-                .exec_without_returning(conn)
-                .await?;
-        }
-        Ok(())
+        rows.chunks(500)
+            .map(|chunk| {
+                billing_daily::Entity::insert_many(chunk.to_vec())
+                    .on_conflict(on_conflict.clone())
+                    .build(backend)
+            })
+            .collect()
     }
 }
 
-/// A writer's lock on its batch's customers (PostgreSQL; a no-op on SQLite): an issue of one
-/// of them waits for the batch to commit, and the batch for the issue.
-pub async fn lock_shared(conn: &impl ConnectionTrait, customers: &[i64]) -> Result<(), DbErr> {
-    if conn.get_database_backend() != DbBackend::Postgres || customers.is_empty() {
-        return Ok(());
+/// A writer's lock on its batch's customers (PostgreSQL; none on SQLite, whose one writer
+/// already excludes an issue): an issue of one of them waits for the batch to commit, and the
+/// batch for the issue.
+pub fn lock_shared(backend: DbBackend, customers: &[i64]) -> Option<Statement> {
+    if backend != DbBackend::Postgres || customers.is_empty() {
+        return None;
     }
     // Integers only, so the list is written into the statement.
     let keys: Vec<String> = customers.iter().map(|c| lock_key(*c).to_string()).collect();
-    conn.execute_unprepared(&format!(
-        "SELECT pg_advisory_xact_lock_shared({LOCK_CLASS}, k) FROM unnest(ARRAY[{}]::int4[]) AS k",
-        keys.join(",")
+    Some(Statement::from_string(
+        backend,
+        format!(
+            "SELECT pg_advisory_xact_lock_shared({LOCK_CLASS}, k) FROM unnest(ARRAY[{}]::int4[]) AS k",
+            keys.join(",")
+        ),
     ))
-    .await?;
-    Ok(())
 }
 
 /// Issuing's lock on its customer (PostgreSQL; a no-op on SQLite), held to the end of the

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-    Set,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, QueryTrait, Set, Statement,
 };
 
 use super::status::MessageStatus;
@@ -144,8 +144,10 @@ impl StatsBatch {
         *self.times.entry((key, ACK, bucket_of(millis))).or_default() += 1;
     }
 
-    /// Adds the batch to the roll-up (insert, or add to the row already there).
-    pub async fn apply(self, conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    /// The upserts that add the batch to the roll-up (insert, or add to the row already
+    /// there), for the writer to run in its transaction.
+    pub fn statements(self, backend: DbBackend) -> Vec<Statement> {
+        let mut statements = Vec::new();
         use delivery_daily::Column as D;
         use delivery_times::Column as T;
         let add = |col: D| {
@@ -192,10 +194,11 @@ impl StatsBatch {
                 add(D::Cancelled),
             ])
             .to_owned();
-            delivery_daily::Entity::insert_many(rows)
-                .on_conflict(on_conflict)
-                .exec_without_returning(conn)
-                .await?;
+            statements.push(
+                delivery_daily::Entity::insert_many(rows)
+                    .on_conflict(on_conflict)
+                    .build(backend),
+            );
         }
         if !self.times.is_empty() {
             let rows: Vec<delivery_times::ActiveModel> = self
@@ -228,12 +231,13 @@ impl StatsBatch {
                     .add(Expr::col((Alias::new("excluded"), T::Count))),
             )
             .to_owned();
-            delivery_times::Entity::insert_many(rows)
-                .on_conflict(on_conflict)
-                .exec_without_returning(conn)
-                .await?;
+            statements.push(
+                delivery_times::Entity::insert_many(rows)
+                    .on_conflict(on_conflict)
+                    .build(backend),
+            );
         }
-        Ok(())
+        statements
     }
 }
 

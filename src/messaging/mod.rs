@@ -17,6 +17,7 @@ pub mod opt_out;
 pub mod outbound;
 pub mod router;
 pub mod snapshot;
+mod sqlite_lane;
 pub mod status;
 pub mod store;
 pub mod throttle;

@@ -141,7 +141,7 @@ pub enum Write {
 /// What a write reports: for `Finish`, whether it changed the message.
 pub type WriteResult = Result<bool, String>;
 
-type Job = (Write, oneshot::Sender<WriteResult>);
+pub(crate) type Job = (Write, oneshot::Sender<WriteResult>);
 
 /// The handle sessions use to write.
 #[derive(Clone)]
@@ -151,21 +151,31 @@ pub struct MessageWriter {
 
 impl MessageWriter {
     /// Starts the writer task; it stops once every handle is dropped and its queue is empty.
-    /// On PostgreSQL it keeps up to `lanes` group commits in flight, each on its own
-    /// connection; SQLite has one writer, so there batches commit one after another.
+    /// On PostgreSQL it keeps up to `lanes` group commits in flight, each on its own pooled
+    /// connection; SQLite has one writer, so there batches commit one after another, on a
+    /// connection and a thread of the writer's own (`sqlite_lane`), opened on `db`'s file.
     pub fn start(
         db: DatabaseConnection,
         batch_max: usize,
         lanes: usize,
         metrics: Metrics,
-    ) -> (Self, tokio::task::JoinHandle<()>) {
-        let lanes = match db.get_database_backend() {
-            DbBackend::Postgres => lanes.max(1),
-            _ => 1,
+    ) -> Result<(Self, tokio::task::JoinHandle<()>), DbErr> {
+        let lane = match db.get_database_backend() {
+            DbBackend::Sqlite => {
+                let options = db.get_sqlite_connection_pool().connect_options();
+                let file = options.get_filename();
+                if file.as_os_str() == ":memory:" {
+                    return Err(DbErr::Custom(
+                        "the message writer needs a SQLite file, not an in-memory database".into(),
+                    ));
+                }
+                Lanes::Sqlite(super::sqlite_lane::open(file)?)
+            }
+            _ => Lanes::Pool(db, lanes.max(1)),
         };
         let (jobs, queue) = mpsc::channel::<Job>(batch_max.max(1) * 4);
-        let task = tokio::spawn(run(db, queue, batch_max.max(1), lanes, metrics));
-        (Self { jobs }, task)
+        let task = tokio::spawn(run(lane, queue, batch_max.max(1), metrics));
+        Ok((Self { jobs }, task))
     }
 
     /// Queues a write and waits until it is committed (or failed).
@@ -181,29 +191,44 @@ impl MessageWriter {
     }
 }
 
-async fn run(
-    db: DatabaseConnection,
-    mut queue: mpsc::Receiver<Job>,
-    batch_max: usize,
-    lanes: usize,
-    metrics: Metrics,
-) {
-    let backend = db.get_database_backend();
+/// Where the writer commits.
+enum Lanes {
+    /// PostgreSQL: this many transactions in flight at once on the pool.
+    Pool(DatabaseConnection, usize),
+    /// SQLite: the writer's own connection.
+    Sqlite(rusqlite::Connection),
+}
+
+async fn run(lanes: Lanes, mut queue: mpsc::Receiver<Job>, batch_max: usize, metrics: Metrics) {
     // One prepared batch waits while the lanes commit the ones before it: the statements of
     // the next batch are built on this task while the database works.
     let (ready, prepared) = mpsc::channel::<Built>(1);
-    let prepared = Arc::new(tokio::sync::Mutex::new(prepared));
-    let statistics = Arc::new(std::sync::Mutex::new(Statistics::new(backend)));
-    let executors: Vec<_> = (0..lanes)
-        .map(|_| {
-            tokio::spawn(execute_batches(
-                db.clone(),
-                prepared.clone(),
-                statistics.clone(),
-                metrics.clone(),
-            ))
-        })
-        .collect();
+    let (backend, executors): (_, Vec<_>) = match lanes {
+        Lanes::Sqlite(conn) => {
+            let (runtime, metrics) = (tokio::runtime::Handle::current(), metrics.clone());
+            let lane = tokio::task::spawn_blocking(move || {
+                super::sqlite_lane::run(conn, prepared, runtime, metrics)
+            });
+            (DbBackend::Sqlite, vec![lane])
+        }
+        Lanes::Pool(db, lanes) => {
+            let prepared = Arc::new(tokio::sync::Mutex::new(prepared));
+            let statistics = Arc::new(std::sync::Mutex::new(Statistics::new(
+                db.get_database_backend(),
+            )));
+            let executors = (0..lanes)
+                .map(|_| {
+                    tokio::spawn(execute_batches(
+                        db.clone(),
+                        prepared.clone(),
+                        statistics.clone(),
+                        metrics.clone(),
+                    ))
+                })
+                .collect();
+            (db.get_database_backend(), executors)
+        }
+    };
     loop {
         // The slot first, then the batch: a batch is gathered as a lane takes the one before
         // it, so it holds everything that arrived meanwhile.
@@ -234,11 +259,41 @@ async fn run(
 }
 
 /// A gathered batch and its statements.
-type Built = (Vec<Job>, Result<Prepared, DbErr>);
+pub(crate) type Built = (Vec<Job>, Result<Prepared, DbErr>);
 
-/// One lane: commits the prepared batches it takes, one after another, and answers each
-/// write. Lanes in flight at once only meet on the roll-up rows every batch adds to; those
-/// upserts come last in each transaction, so a lane holds their locks only while it commits.
+/// Answers each write of a batch once its transaction committed or failed, and records the
+/// commit's figures; false when it failed.
+pub(crate) fn answer(
+    mut batch: Vec<Job>,
+    outcome: Result<Vec<bool>, DbErr>,
+    started: Instant,
+    metrics: &Metrics,
+) -> bool {
+    metrics.commit_batch_size.observe(batch.len() as f64);
+    metrics
+        .commit_duration
+        .observe(started.elapsed().as_secs_f64());
+    match outcome {
+        Ok(changed) => {
+            for ((_, done), changed) in batch.drain(..).zip(changed) {
+                let _ = done.send(Ok(changed));
+            }
+            true
+        }
+        Err(e) => {
+            tracing::error!(error = %e, batch = batch.len(), "group commit failed");
+            for (_, done) in batch.drain(..) {
+                let _ = done.send(Err("the message store is unavailable".into()));
+            }
+            false
+        }
+    }
+}
+
+/// One PostgreSQL lane: commits the prepared batches it takes, one after another, and answers
+/// each write. Lanes in flight at once only meet on the roll-up rows every batch adds to;
+/// those upserts come last in each transaction, so a lane holds their locks only while it
+/// commits.
 async fn execute_batches(
     db: DatabaseConnection,
     prepared: Arc<tokio::sync::Mutex<mpsc::Receiver<Built>>>,
@@ -247,7 +302,7 @@ async fn execute_batches(
 ) {
     loop {
         let next = prepared.lock().await.recv().await;
-        let Some((mut batch, built)) = next else {
+        let Some((batch, built)) = next else {
             break;
         };
         let started = Instant::now();
@@ -262,27 +317,13 @@ async fn execute_batches(
             }
             Err(e) => Err(e),
         };
-        metrics.commit_batch_size.observe(batch.len() as f64);
-        metrics
-            .commit_duration
-            .observe(started.elapsed().as_secs_f64());
-        match outcome {
-            Ok(changed) => {
-                for ((_, done), changed) in batch.drain(..).zip(changed) {
-                    let _ = done.send(Ok(changed));
-                }
-                statistics
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .inserted(&db, inserted);
-            }
-            Err(e) => {
-                tracing::error!(error = %e, batch = batch.len(), "group commit failed");
-                for (_, done) in batch.drain(..) {
-                    let _ = done.send(Err("the message store is unavailable".into()));
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
+        if answer(batch, outcome, started, &metrics) {
+            statistics
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .inserted(&db, inserted);
+        } else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 }
@@ -299,7 +340,13 @@ async fn commit_retrying(
 ) -> Result<Vec<bool>, DbErr> {
     let mut attempt = 1;
     loop {
-        match commit(db, writes, built).await {
+        let outcome = async {
+            let txn = db.begin().await?;
+            let changed = commit(&txn, writes, built).await?;
+            txn.commit().await?;
+            Ok(changed)
+        };
+        match outcome.await {
             Err(e) if attempt < ATTEMPTS && lost_a_conflict(&e) => {
                 tracing::warn!(error = %e, attempt, "group commit lost a conflict; retrying");
                 attempt += 1;
@@ -711,7 +758,7 @@ pub fn encoding_name(encoding: super::fragments::Encoding) -> &'static str {
 
 /// A batch's inserts and handoffs as statements, built before its transaction opens,
 /// with what they add to analytics and the billing roll-up.
-struct Prepared {
+pub(crate) struct Prepared {
     now: DateTime<Utc>,
     customers: Vec<i64>,
     /// The messages, their charge lines and MMS parts, in that order.
@@ -817,12 +864,117 @@ fn prepare(backend: DbBackend, writes: &[&Write]) -> Result<Prepared, DbErr> {
     })
 }
 
+/// The kind of a column a batch reads back.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Kind {
+    I16,
+    I32,
+    I64,
+    Text,
+    Time,
+}
+
+/// One value a batch read back.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Cell {
+    Null,
+    Int(i64),
+    Text(String),
+    Time(DateTime<Utc>),
+}
+
+impl Cell {
+    fn int(&self) -> Option<i64> {
+        match self {
+            Cell::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    fn into_text(self) -> Option<String> {
+        match self {
+            Cell::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    fn time(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Cell::Time(t) => Some(*t),
+            _ => None,
+        }
+    }
+}
+
+/// What a group commit asks of its transaction. The PostgreSQL lanes answer on a sea-orm
+/// transaction, each statement a round trip to the server; the SQLite lane answers on a
+/// connection of its own, synchronously on its own thread (`sqlite_lane`), where a batch's
+/// statements cost no hand-off between threads each.
+pub(crate) trait BatchTxn {
+    fn backend(&self) -> DbBackend;
+
+    /// Runs a statement; how many rows it changed.
+    async fn execute(&self, statement: Statement) -> Result<u64, DbErr>;
+
+    /// Runs a query whose columns are of the given kinds.
+    async fn query(&self, statement: Statement, columns: &[Kind]) -> Result<Vec<Vec<Cell>>, DbErr>;
+}
+
+impl BatchTxn for sea_orm::DatabaseTransaction {
+    fn backend(&self) -> DbBackend {
+        self.get_database_backend()
+    }
+
+    async fn execute(&self, statement: Statement) -> Result<u64, DbErr> {
+        Ok(ConnectionTrait::execute(self, statement)
+            .await?
+            .rows_affected())
+    }
+
+    async fn query(&self, statement: Statement, columns: &[Kind]) -> Result<Vec<Vec<Cell>>, DbErr> {
+        let rows = self.query_all(statement).await?;
+        rows.iter()
+            .map(|row| {
+                columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, kind)| {
+                        Ok(match kind {
+                            Kind::I16 => row
+                                .try_get_by_index::<Option<i16>>(i)?
+                                .map_or(Cell::Null, |v| Cell::Int(v.into())),
+                            Kind::I32 => row
+                                .try_get_by_index::<Option<i32>>(i)?
+                                .map_or(Cell::Null, |v| Cell::Int(v.into())),
+                            Kind::I64 => row
+                                .try_get_by_index::<Option<i64>>(i)?
+                                .map_or(Cell::Null, Cell::Int),
+                            Kind::Text => row
+                                .try_get_by_index::<Option<String>>(i)?
+                                .map_or(Cell::Null, Cell::Text),
+                            Kind::Time => row
+                                .try_get_by_index::<Option<DateTime<Utc>>>(i)?
+                                .map_or(Cell::Null, Cell::Time),
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// A value a batch read that is not what its column holds.
+fn unreadable(what: &str) -> DbErr {
+    DbErr::Custom(format!("the message writer read a bad {what}"))
+}
+
 /// Writes a batch in one transaction; returns, per write, whether it changed anything.
-async fn commit(
-    db: &DatabaseConnection,
+pub(crate) async fn commit(
+    txn: &impl BatchTxn,
     writes: &[&Write],
     prepared: Prepared,
 ) -> Result<Vec<bool>, DbErr> {
+    let backend = txn.backend();
     let Prepared {
         now,
         customers,
@@ -832,10 +984,11 @@ async fn commit(
         mut stats,
         billing,
     } = prepared;
-    let txn = db.begin().await?;
     // Before the records: an issue of these customers waits for this batch, or it for the
     // issue, so no record lands between an issue's two claims.
-    rollup::lock_shared(&txn, &customers).await?;
+    if let Some(lock) = rollup::lock_shared(backend, &customers) {
+        txn.execute(lock).await?;
+    }
     for statement in inserts.into_iter().chain(sent) {
         txn.execute(statement).await?;
     }
@@ -869,24 +1022,26 @@ async fn commit(
             ]));
         // On PostgreSQL the rows stay locked to the commit: a lane finishing the same message
         // meanwhile waits, then finds it final, so a message is finished (and receipted) once.
-        let select = if txn.get_database_backend() == DbBackend::Postgres {
+        let select = if backend == DbBackend::Postgres {
             select.lock_exclusive()
         } else {
             select
         };
-        let rows = select
-            .into_tuple::<(
-                String,
-                i64,
-                Option<i64>,
-                Option<i64>,
-                Direction,
-                DateTime<Utc>,
-            )>()
-            .all(&txn)
+        use Kind::{Text, Time, I64};
+        let rows = txn
+            .query(select.build(backend), &[Text, I64, I64, I64, Text, Time])
             .await?;
-        for (id, customer, number, carrier, direction, submitted) in rows {
-            let key = StatsKey::new(submitted, customer, number, carrier, direction);
+        for row in rows {
+            let [id, customer, number, carrier, direction, submitted] =
+                <[Cell; 6]>::try_from(row).map_err(|_| unreadable("open message"))?;
+            let id = id.into_text().ok_or_else(|| unreadable("message_id"))?;
+            let customer = customer.int().ok_or_else(|| unreadable("customer_id"))?;
+            let direction = direction
+                .into_text()
+                .and_then(|d| Direction::try_from_value(&d).ok())
+                .ok_or_else(|| unreadable("direction"))?;
+            let submitted = submitted.time().ok_or_else(|| unreadable("submitted_at"))?;
+            let key = StatsKey::new(submitted, customer, number.int(), carrier.int(), direction);
             open.insert(id, (key, submitted));
         }
     }
@@ -920,56 +1075,75 @@ async fn commit(
                 changed.push(true);
             }
             Write::ReceiptAcked { message_id, mo } => {
-                let updated = receipt::Entity::update_many()
+                let acked = receipt::Entity::update_many()
                     .col_expr(receipt::Column::State, Expr::value("acked"))
                     .col_expr(receipt::Column::AckedAt, Expr::value(now))
                     .filter(receipt::Column::MessageId.eq(message_id.as_str()))
-                    .exec(&txn)
-                    .await?;
+                    .build(backend);
+                let updated = txn.execute(acked).await?;
                 if *mo {
-                    mo_delivered(&txn, message_id, now).await?;
+                    mo_delivered(txn, message_id, now).await?;
                 }
-                changed.push(updated.rows_affected > 0);
+                changed.push(updated > 0);
             }
         }
     }
     for ((status, error_code), ids) in by_outcome {
         for chunk in ids.chunks(ROWS_PER_INSERT) {
-            message::Entity::update_many()
+            let update = message::Entity::update_many()
                 .col_expr(message::Column::Status, Expr::value(status.clone()))
                 .col_expr(message::Column::ErrorCode, Expr::value(error_code))
                 .col_expr(message::Column::DoneAt, Expr::value(now))
                 .col_expr(message::Column::UpdatedAt, Expr::value(now))
                 .filter(message::Column::MessageId.is_in(chunk.iter().cloned()))
-                .exec(&txn)
-                .await?;
+                .build(backend);
+            txn.execute(update).await?;
         }
     }
     for chunk in statement_sized(&receipts) {
-        receipt::Entity::insert_many(chunk.to_vec())
-            .exec_without_returning(&txn)
+        txn.execute(receipt::Entity::insert_many(chunk.to_vec()).build(backend))
             .await?;
     }
-    stats.apply(&txn).await?;
-    billing.apply(&txn).await?;
-    txn.commit().await?;
+    for statement in stats
+        .statements(backend)
+        .into_iter()
+        .chain(billing.statements(backend))
+    {
+        txn.execute(statement).await?;
+    }
     Ok(changed)
 }
 
 /// An MO message the customer acknowledged is DELIVERED, with every part it was joined from.
 async fn mo_delivered(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &impl BatchTxn,
     message_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
     use crate::billing::rating::Direction;
-    let Some(first) = message::Entity::find()
+    use Kind::{Text, Time, I16, I32, I64};
+    let backend = txn.backend();
+    let select = message::Entity::find()
+        .select_only()
+        .columns([
+            message::Column::CustomerId,
+            message::Column::Source,
+            message::Column::Destination,
+            message::Column::ConcatRef,
+            message::Column::ConcatTotal,
+            message::Column::SubmittedAt,
+        ])
         .filter(message::Column::MessageId.eq(message_id))
-        .one(txn)
-        .await?
-    else {
+        .limit(1)
+        .build(backend);
+    let rows = txn
+        .query(select, &[I64, Text, Text, I32, I16, Time])
+        .await?;
+    let Some(first) = rows.into_iter().next() else {
         return Ok(());
     };
+    let [customer, source, destination, reference, total, submitted] =
+        <[Cell; 6]>::try_from(first).map_err(|_| unreadable("MO message"))?;
     let mut update = message::Entity::update_many()
         .col_expr(
             message::Column::Status,
@@ -979,19 +1153,20 @@ async fn mo_delivered(
         .col_expr(message::Column::UpdatedAt, Expr::value(now))
         .filter(message::Column::Direction.eq(Direction::Mo))
         .filter(message::Column::Status.eq(MessageStatus::Accepted.to_value()));
-    update = match (first.concat_ref, first.concat_total) {
-        (Some(reference), Some(total)) => update
-            .filter(message::Column::CustomerId.eq(first.customer_id))
-            .filter(message::Column::Source.eq(first.source))
-            .filter(message::Column::Destination.eq(first.destination))
-            .filter(message::Column::ConcatRef.eq(reference))
-            .filter(message::Column::ConcatTotal.eq(total))
-            .filter(
-                message::Column::SubmittedAt.gte(first.submitted_at - chrono::Duration::hours(24)),
-            ),
+    update = match (reference.int(), total.int()) {
+        (Some(reference), Some(total)) => {
+            let submitted = submitted.time().ok_or_else(|| unreadable("submitted_at"))?;
+            update
+                .filter(message::Column::CustomerId.eq(customer.int()))
+                .filter(message::Column::Source.eq(source.into_text()))
+                .filter(message::Column::Destination.eq(destination.into_text()))
+                .filter(message::Column::ConcatRef.eq(reference))
+                .filter(message::Column::ConcatTotal.eq(total))
+                .filter(message::Column::SubmittedAt.gte(submitted - chrono::Duration::hours(24)))
+        }
         _ => update.filter(message::Column::MessageId.eq(message_id)),
     };
-    update.exec(txn).await?;
+    txn.execute(update.build(backend)).await?;
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use backoffice::compliance::numbers::NumberKind;
 use backoffice::db::entities::{message, message_charge, one_time_charge};
 use backoffice::messaging::status::MessageStatus;
 use chrono::{DateTime, TimeZone, Utc};
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app, Backend, TestApp};
@@ -106,7 +106,9 @@ pub(crate) async fn record(
     if let Some(fee) = fee_micros {
         batch.add(charged("carrier_fee", fee));
     }
-    batch.apply(&app.db).await.unwrap();
+    for statement in batch.statements(app.db.get_database_backend()) {
+        app.db.execute(statement).await.unwrap();
+    }
     message_id
 }
 

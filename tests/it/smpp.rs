@@ -1186,7 +1186,8 @@ async fn racing_final_statuses_finish_a_message_once_on_postgres() {
         .unwrap()
         .unwrap()
         .customer_id;
-    let (writer, task) = MessageWriter::start(app.db.clone(), 1_000, 4, Metrics::new().unwrap());
+    let (writer, task) =
+        MessageWriter::start(app.db.clone(), 1_000, 4, Metrics::new().unwrap()).unwrap();
     // Ten final statuses for each message, a few yields apart: the lanes take batches of
     // their own and have them in flight at once.
     let mut finishes = Vec::new();
