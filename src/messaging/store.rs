@@ -774,8 +774,14 @@ pub(crate) struct Prepared {
 /// Builds a batch's inserts and handoffs (no database access).
 fn prepare(backend: DbBackend, writes: &[&Write]) -> Result<Prepared, DbErr> {
     let now = Utc::now();
-    let mut messages = Vec::new();
-    let mut charges = Vec::new();
+    // Sized once: grown value by value, these vectors (thousands of values a batch) were
+    // copied a dozen times and took fresh pages from the kernel on every batch.
+    let inserts = writes
+        .iter()
+        .filter(|w| matches!(w, Write::Insert { .. }))
+        .count();
+    let mut messages = Vec::with_capacity(inserts * MESSAGE_INSERTED);
+    let mut charges = Vec::with_capacity(inserts * 2 * CHARGE_COLUMNS.len());
     let mut receipts = Vec::new();
     let mut parts = Vec::new();
     let mut stats = StatsBatch::default();
