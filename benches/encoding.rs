@@ -1,6 +1,7 @@
-//! Encoding detection plus fragment counting, the per-message work of admission.
-//! Run: `cargo bench --bench encoding`.
+//! Encoding detection plus fragment counting, and the destination's parse to E.164: the
+//! per-message work of admission. Run: `cargo bench --bench encoding`.
 
+use backoffice::messaging::address::parse_e164;
 use backoffice::messaging::fragments::{analyze, DEFAULT_UDH_OCTETS};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 
@@ -35,5 +36,20 @@ fn encoding_and_fragments(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, encoding_and_fragments);
+/// Destinations as SMPP brings them (international, `+` added) and as a person types them.
+fn destinations(c: &mut Criterion) {
+    let mut group = c.benchmark_group("parse_e164");
+    group.throughput(Throughput::Elements(1));
+    for number in [
+        "+14255550123",
+        "+447700900123",
+        "+4915123456789",
+        "(206) 555-0100",
+    ] {
+        group.bench_function(number, |b| b.iter(|| parse_e164(black_box(number))));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, encoding_and_fragments, destinations);
 criterion_main!(benches);

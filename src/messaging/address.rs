@@ -48,7 +48,9 @@ pub fn parse_e164(input: &str) -> Result<E164, NotAPhoneNumber> {
         _ => return Err(NotAPhoneNumber),
     };
     Ok(E164 {
-        e164: number.format().mode(phonenumber::Mode::E164).to_string(),
+        // What the crate's E.164 formatter writes, without the format-pattern matching it
+        // does first for every mode and E.164 never uses.
+        e164: format!("+{}{national}", number.code().value()),
         country,
     })
 }
